@@ -1,0 +1,49 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'dist-sample/', 'dist-all/', 'coverage/', 'data/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  prettier,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      'no-restricted-imports': 'off',
+    },
+  },
+  {
+    files: ['lib/core/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../backends/*', '../nest/*', '../health/*', '../backends', '../nest', '../health'], message: 'lib/core imports nothing above it.' },
+            { group: ['ioredis', '@azure/*', '@nestjs/*'], message: 'lib/core imports no SDK and no Nest.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['lib/backends/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../../nest/*', '../../health/*', '../nest/*', '../health/*'], message: 'backends use core only.' },
+            { group: ['ioredis', '@azure/*'], allowTypeImports: true, message: 'load SDKs lazily with loadSdk().' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

@@ -1,0 +1,4 @@
+export { createFileSystem, registerBackend, knownBackends, type BackendFactory } from './factory';
+export { parseFileSystemUrl } from './url';
+export type * from './file-system-options';
+export { loadSdk } from './load-sdk';

@@ -1,0 +1,233 @@
+import { constants, promises as fs } from 'node:fs';
+import * as nodePath from 'node:path';
+import { Readable } from 'node:stream';
+import {
+  clampRange,
+  FileNotFoundError,
+  FileSystemError,
+  InvalidPathError,
+  type Draft,
+  type DriverLock,
+  type FileStat,
+  type Pattern,
+  type Reader,
+  type ResolvedRange,
+  type StorageDriver,
+} from '../../core';
+import { createTemp, LocalDraft, publish, readAt } from './local-draft';
+import { LocalLocks } from './local-lock';
+import { fsyncDir, isCode, type LocalPaths } from './local-paths';
+import { walkFiles } from './walk';
+
+const READ_STREAM_CHUNK = 256 * 1024;
+
+/** A folder on disk (DESIGN §5): a file per path, lock entries and temp files hidden. */
+export class LocalDriver implements StorageDriver {
+  readonly backend = 'local';
+  readonly pathRules = {};
+  private readonly locks: LocalLocks;
+
+  constructor(
+    private readonly paths: LocalPaths,
+    private readonly durable: boolean,
+  ) {
+    this.locks = new LocalLocks(paths);
+  }
+
+  get location(): string {
+    return this.paths.root;
+  }
+
+  lock(path: string, ttlMs: number): Promise<DriverLock | undefined> {
+    return this.locks.acquire(path, ttlMs);
+  }
+
+  async stat(path: string): Promise<FileStat | undefined> {
+    const real = await this.existingFile(path);
+    if (!real) return undefined;
+    const stat = await fs
+      .stat(real)
+      .catch((error: unknown) => (isCode(error, 'ENOENT') ? undefined : Promise.reject(error)));
+    if (!stat?.isFile()) return undefined;
+    return {
+      path,
+      size: stat.size,
+      modifiedAt: new Date(stat.mtimeMs),
+      etag: `"${stat.ino.toString(16)}-${stat.size.toString(16)}-${Math.floor(stat.mtimeMs * 1000).toString(16)}"`,
+    };
+  }
+
+  async read(path: string, range: ResolvedRange): Promise<Buffer | undefined> {
+    const file = await this.openFile(path);
+    if (!file) return undefined;
+    try {
+      const { start, end } = clampRange(range, file.size);
+      return await readAt(file.handle, start, end - start);
+    } finally {
+      await file.handle.close();
+    }
+  }
+
+  async openReadStream(path: string, range: ResolvedRange): Promise<Readable | undefined> {
+    const file = await this.openFile(path);
+    if (!file) return undefined;
+    const { start, end } = clampRange(range, file.size);
+    if (end === start) {
+      await file.handle.close();
+      return Readable.from([]);
+    }
+    return file.handle.createReadStream({
+      start,
+      end: end - 1,
+      highWaterMark: READ_STREAM_CHUNK,
+      autoClose: true,
+    });
+  }
+
+  async openReader(path: string): Promise<Reader | undefined> {
+    // The open descriptor is a snapshot: a commit renames a new inode over the path.
+    const file = await this.openFile(path);
+    if (!file) return undefined;
+    const { handle, size } = file;
+    return {
+      size,
+      read: (position, length) => readAt(handle, position, length),
+      close: () => handle.close(),
+    };
+  }
+
+  async createDraft(path: string, lock: DriverLock, start: 'empty' | 'current'): Promise<Draft> {
+    const target = await this.paths.checked(path);
+    return LocalDraft.create(this.paths, target, lock, start, this.durable);
+  }
+
+  list(pattern: Pattern): AsyncIterable<string> {
+    return walkFiles(this.paths, pattern.prefix);
+  }
+
+  async deleteLocked(path: string): Promise<boolean> {
+    const target = await this.paths.checked(path);
+    try {
+      await fs.unlink(target);
+    } catch (error) {
+      if (isCode(error, 'ENOENT', 'EISDIR', 'ENOTDIR', 'EPERM')) return false;
+      throw error;
+    }
+    await this.paths.removeEmptyParents(target);
+    return true;
+  }
+
+  async copyLocked(from: string, to: string): Promise<boolean> {
+    const [source, target] = await Promise.all([this.paths.checked(from), this.paths.checked(to)]);
+    if (!(await this.stat(from))) return false;
+    const { temp, handle } = await createTemp(this.paths, target);
+    try {
+      await handle.close();
+      await fs.copyFile(source, temp, constants.COPYFILE_FICLONE);
+      if (this.durable) await syncFile(temp);
+      await publish(temp, target, this.durable);
+      return true;
+    } catch (error) {
+      await fs.unlink(temp).catch(() => undefined);
+      await this.paths.removeEmptyParents(target);
+      if (isCode(error, 'ENOENT')) return false;
+      throw error;
+    }
+  }
+
+  async moveLocked(from: string, to: string): Promise<boolean> {
+    const [source, target] = await Promise.all([this.paths.checked(from), this.paths.checked(to)]);
+    if (!(await this.stat(from))) return false;
+    await this.paths.ensureParent(target);
+    try {
+      await fs.rename(source, target);
+    } catch (error) {
+      await this.paths.removeEmptyParents(target);
+      if (isCode(error, 'ENOENT')) return false;
+      throw error;
+    }
+    if (this.durable) {
+      await fsyncDir(nodePath.dirname(target));
+      await fsyncDir(nodePath.dirname(source)).catch(() => undefined);
+    }
+    await this.paths.removeEmptyParents(source);
+    return true;
+  }
+
+  async ping(): Promise<void> {
+    await fs.access(this.paths.root, constants.R_OK | constants.W_OK);
+  }
+
+  async close(): Promise<void> {}
+
+  translateError(error: unknown, path?: string): Error | undefined {
+    const code = (error as NodeJS.ErrnoException)?.code;
+    if (code === 'ENOENT' && path) return new FileNotFoundError(path, { cause: error });
+    if ((code === 'EISDIR' || code === 'ENOTDIR' || code === 'EEXIST') && path) {
+      return new InvalidPathError(
+        path,
+        'a folder and a file of the same name cannot coexist on the local backend',
+        { cause: error },
+      );
+    }
+    if (code === 'ENAMETOOLONG' && path)
+      return new InvalidPathError(path, 'a name is too long for this disk', { cause: error });
+    if (code && /^E[A-Z]+$/.test(code)) {
+      return new FileSystemError(
+        code,
+        `local backend failed${path ? ` on '${path}'` : ''}: ${(error as Error).message}`,
+        { path, cause: error },
+      );
+    }
+    return undefined;
+  }
+
+  /** The real path of an existing regular file at `path`, or undefined. */
+  private async existingFile(path: string): Promise<string | undefined> {
+    const absolute = this.paths.absolute(path);
+    let real: string;
+    try {
+      real = await fs.realpath(absolute);
+    } catch (error) {
+      if (!isCode(error, 'ENOENT', 'ENOTDIR')) throw error;
+      await this.paths.checked(path); // a missing file behind an escaping symlink is still refused
+      return undefined;
+    }
+    if (!this.paths.contains(real))
+      throw new InvalidPathError(path, 'it resolves outside the root through a symlink');
+    return real;
+  }
+
+  /** An open descriptor of the regular file at `path` and its size, or undefined. */
+  private async openFile(
+    path: string,
+  ): Promise<{ handle: fs.FileHandle; size: number } | undefined> {
+    const real = await this.existingFile(path);
+    if (!real) return undefined;
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(real, 'r');
+    } catch (error) {
+      if (isCode(error, 'ENOENT', 'EISDIR', 'ENOTDIR')) return undefined;
+      throw error;
+    }
+    try {
+      const stat = await handle.stat();
+      if (stat.isFile()) return { handle, size: stat.size };
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    await handle.close();
+    return undefined;
+  }
+}
+
+async function syncFile(path: string): Promise<void> {
+  const handle = await fs.open(path, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,6 @@
+/** A URL fit for a message: the password (and any `sig`/`key`-like query value) replaced by `***`. */
+export function redactUrl(url: string): string {
+  return url
+    .replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:***@')
+    .replace(/([?&](?:sig|signature|password|key|accountkey|token)=)[^&]*/gi, '$1***');
+}

@@ -1,0 +1,220 @@
+import type { Draft, Reader } from './driver';
+import {
+  FileClosedError,
+  lockLostError,
+  InvalidArgumentError,
+  UnsupportedOperationError,
+} from './errors';
+import type { FileLike, Whence } from './file-like';
+import type { Lease } from './lease';
+import type { ModeSpec, OpenMode } from './modes';
+import { checkCount, toBuffer } from './data';
+
+/** What a handle needs from the file system that opened it. */
+export interface HandleHost {
+  /** Runs a backend call, typing its errors. */
+  guard<T>(path: string, action: () => Promise<T>): Promise<T>;
+  forget(handle: FileHandle): void;
+}
+
+type Source = { kind: 'reader'; reader: Reader } | { kind: 'draft'; draft: Draft; lease: Lease };
+
+/** The one `FileLike` of every backend: position and mode rules over a driver's Reader or Draft. */
+export class FileHandle implements FileLike {
+  private position: number;
+  private state: 'open' | 'closing' | 'closed' = 'open';
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly host: HandleHost,
+    readonly path: string,
+    private readonly spec: ModeSpec,
+    private readonly source: Source,
+  ) {
+    this.position = spec.append ? this.size : 0;
+  }
+
+  get mode(): OpenMode {
+    return this.spec.mode;
+  }
+
+  get closed(): boolean {
+    return this.state !== 'open';
+  }
+
+  tell(): number {
+    this.assertOpen();
+    return this.position;
+  }
+
+  read(size: number = -1): Promise<Buffer> {
+    return this.run(async () => {
+      const count = checkCount('size', size, { allowMinusOne: true });
+      if (!this.spec.readable) {
+        throw new UnsupportedOperationError(
+          `'${this.path}' is open in mode '${this.mode}', which cannot read`,
+          { path: this.path },
+        );
+      }
+      const available = Math.max(0, this.size - this.position);
+      const length = count === -1 ? available : Math.min(count, available);
+      if (length === 0) return Buffer.alloc(0);
+      const data = await this.host.guard(this.path, () =>
+        this.source.kind === 'reader'
+          ? this.source.reader.read(this.position, length)
+          : this.source.draft.read(this.position, length),
+      );
+      this.position += data.length;
+      return data;
+    });
+  }
+
+  write(data: Uint8Array | string): Promise<number> {
+    return this.run(async () => {
+      const draft = this.writableDraft('write');
+      const buffer = toBuffer(data, this.path);
+      if (this.spec.append) this.position = draft.size;
+      if (buffer.length > 0)
+        await this.host.guard(this.path, () => draft.write(this.position, buffer));
+      this.position += buffer.length;
+      return buffer.length;
+    });
+  }
+
+  seek(offset: number, whence: Whence = 'start'): Promise<number> {
+    return this.run(async () => {
+      if (typeof offset !== 'number' || !Number.isSafeInteger(offset)) {
+        throw new InvalidArgumentError(`offset must be a whole number, not ${String(offset)}`, {
+          path: this.path,
+        });
+      }
+      const base =
+        whence === 'start'
+          ? 0
+          : whence === 'current'
+            ? this.position
+            : whence === 'end'
+              ? this.size
+              : undefined;
+      if (base === undefined) {
+        throw new InvalidArgumentError(
+          `whence must be 'start', 'current' or 'end', not ${String(whence)}`,
+          { path: this.path },
+        );
+      }
+      const next = base + offset;
+      if (next < 0)
+        throw new InvalidArgumentError(`cannot seek before the start of the file (to ${next})`, {
+          path: this.path,
+        });
+      this.position = next;
+      return next;
+    });
+  }
+
+  truncate(size?: number): Promise<void> {
+    return this.run(async () => {
+      const draft = this.writableDraft('truncate');
+      const target = size === undefined ? this.position : checkCount('size', size);
+      await this.host.guard(this.path, () => draft.truncate(target));
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.state !== 'open')
+      return this.queue.then(
+        () => undefined,
+        () => undefined,
+      );
+    this.state = 'closing';
+    return this.settle(async () => {
+      if (this.source.kind === 'reader') {
+        await this.host.guard(this.path, () => (this.source as { reader: Reader }).reader.close());
+        return;
+      }
+      const { draft, lease } = this.source;
+      try {
+        await lease.settle();
+        if (lease.lost) {
+          await draft.discard().catch(() => undefined);
+          throw lockLostError(this.path);
+        }
+        try {
+          await this.host.guard(this.path, () => draft.commit());
+        } catch (error) {
+          await draft.discard().catch(() => undefined);
+          throw error;
+        }
+      } finally {
+        await lease.release();
+      }
+    });
+  }
+
+  abort(): Promise<void> {
+    if (this.state !== 'open')
+      return this.queue.then(
+        () => undefined,
+        () => undefined,
+      );
+    this.state = 'closing';
+    return this.settle(async () => {
+      if (this.source.kind === 'reader') {
+        await this.source.reader.close().catch(() => undefined);
+        return;
+      }
+      const { draft, lease } = this.source;
+      try {
+        await this.host.guard(this.path, () => draft.discard());
+      } finally {
+        await lease.release();
+      }
+    });
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private get size(): number {
+    return this.source.kind === 'reader' ? this.source.reader.size : this.source.draft.size;
+  }
+
+  private writableDraft(operation: string): Draft {
+    if (!this.spec.writable || this.source.kind !== 'draft') {
+      throw new UnsupportedOperationError(
+        `'${this.path}' is open in mode '${this.mode}', which cannot ${operation}`,
+        { path: this.path },
+      );
+    }
+    return this.source.draft;
+  }
+
+  private assertOpen(): void {
+    if (this.state !== 'open')
+      throw new FileClosedError(`The handle of '${this.path}'`, { path: this.path });
+  }
+
+  /** Runs one operation after the previous ones, so that calls never interleave. */
+  private run<T>(operation: () => Promise<T>): Promise<T> {
+    let result: Promise<T>;
+    try {
+      this.assertOpen();
+      result = this.queue.then(operation, operation);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Runs the final close/abort after pending operations, whatever they gave. */
+  private settle(operation: () => Promise<void>): Promise<void> {
+    const result = this.queue.then(operation, operation).finally(() => {
+      this.state = 'closed';
+      this.host.forget(this);
+    });
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+}

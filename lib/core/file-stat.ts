@@ -1,0 +1,6 @@
+export interface FileStat {
+  path: string;
+  size: number;
+  modifiedAt?: Date;
+  etag?: string;
+}

@@ -1,0 +1,108 @@
+import { InvalidPathError } from './errors';
+import { checkSegment, MAX_PATH_BYTES, type PathRules } from './paths';
+
+type Token = { kind: 'char'; value: string } | { kind: 'star' } | { kind: 'any' };
+
+/** A compiled `ls`/`scan`/`rm` pattern (DESIGN §3). */
+export interface Pattern {
+  /** The pattern as given. */
+  readonly source: string;
+  /** The normalised path when the pattern has no wildcard, else undefined. */
+  readonly exact?: string;
+  /** The longest literal start every match shares (may be ''). */
+  readonly prefix: string;
+  /** Tokens of the normalised pattern, for backends that translate it (e.g. to a Redis MATCH). */
+  readonly tokens: readonly Token[];
+  matches(path: string): boolean;
+}
+
+export type { Token as PatternToken };
+
+function tokenize(source: string): Token[] {
+  const tokens: Token[] = [];
+  const chars = Array.from(source);
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i];
+    if (ch === '\\') {
+      if (i + 1 >= chars.length)
+        throw new InvalidPathError(source, "the pattern ends with a lone '\\'");
+      tokens.push({ kind: 'char', value: chars[++i] });
+    } else if (ch === '*') {
+      // `**` is the same as `*`.
+      if (tokens.at(-1)?.kind !== 'star') tokens.push({ kind: 'star' });
+    } else if (ch === '?') {
+      tokens.push({ kind: 'any' });
+    } else {
+      tokens.push({ kind: 'char', value: ch });
+    }
+  }
+  return tokens;
+}
+
+function isSlash(token: Token): boolean {
+  return token.kind === 'char' && token.value === '/';
+}
+
+/** Splits on literal `/`, drops empty and `.` segments, and checks literal segments like paths. */
+function normalizeTokens(source: string, tokens: Token[], rules: PathRules): Token[] {
+  const segments: Token[][] = [[]];
+  for (const token of tokens) {
+    if (isSlash(token)) segments.push([]);
+    else segments[segments.length - 1].push(token);
+  }
+  const kept: Token[][] = [];
+  for (const segment of segments) {
+    if (segment.length === 0) continue;
+    const literal = segment.every((t) => t.kind === 'char');
+    const text = segment.map((t) => (t.kind === 'char' ? t.value : '')).join('');
+    if (literal && text === '.') continue;
+    if (literal) {
+      checkSegment(source, text, rules);
+    } else {
+      // Wildcard segments: their literal parts still obey the character rules.
+      const sample = segment.map((t) => (t.kind === 'char' ? t.value : 'x')).join('');
+      checkSegment(source, sample, rules);
+    }
+    kept.push(segment);
+  }
+  if (kept.length === 0) throw new InvalidPathError(source, 'the pattern is empty');
+  const out: Token[] = [];
+  kept.forEach((segment, i) => {
+    if (i > 0) out.push({ kind: 'char', value: '/' });
+    out.push(...segment);
+  });
+  return out;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export function compilePattern(input: unknown, rules: PathRules = {}): Pattern {
+  if (typeof input !== 'string') {
+    throw new InvalidPathError(String(input), `a pattern must be a string, not ${typeof input}`);
+  }
+  if (Buffer.byteLength(input, 'utf8') > MAX_PATH_BYTES) {
+    throw new InvalidPathError(input, `longer than ${MAX_PATH_BYTES} UTF-8 bytes`);
+  }
+  const tokens = normalizeTokens(input, tokenize(input), rules);
+  let prefix = '';
+  for (const token of tokens) {
+    if (token.kind !== 'char') break;
+    prefix += token.value;
+  }
+  const wild = tokens.some((t) => t.kind !== 'char');
+  const body = tokens
+    .map((t) =>
+      t.kind === 'star' ? '[\\s\\S]*' : t.kind === 'any' ? '[\\s\\S]' : escapeRegExp(t.value),
+    )
+    .join('');
+  const regex = new RegExp(`^${body}$`, 'u');
+  return {
+    source: input,
+    exact: wild ? undefined : prefix,
+    prefix,
+    tokens,
+    matches: (path: string) => regex.test(path),
+  };
+}
