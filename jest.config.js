@@ -14,5 +14,6 @@ module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.spec.ts'] },
     { ...common, displayName: 'conformance', testMatch: ['<rootDir>/test/conformance/**/*.spec.ts'] },
+    { ...common, displayName: 'backends', testMatch: ['<rootDir>/test/backends/**/*.spec.ts'] },
   ],
 };

@@ -15,5 +15,6 @@ describeConformance({
     sharedStore: true,
     minLockTtlMs: 1,
     fileAndFolderSameName: false,
+    bigFileBytes: 4 << 20,
   },
 });

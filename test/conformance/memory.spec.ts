@@ -8,5 +8,6 @@ describeConformance({
     sharedStore: false,
     minLockTtlMs: 1,
     fileAndFolderSameName: true,
+    bigFileBytes: 1 << 20,
   },
 });

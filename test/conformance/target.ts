@@ -14,6 +14,8 @@ export interface ConformanceTarget {
     minLockTtlMs: number;
     /** A file `a` and a file `a/b` can exist together (not on a disk). */
     fileAndFolderSameName: boolean;
+    /** A size that spans several of the backend's read chunks (for snapshot tests). */
+    bigFileBytes: number;
   };
   /** Paths valid elsewhere that this backend refuses (Redis: `:`, `{`, `}`). */
   invalidPaths?: string[];

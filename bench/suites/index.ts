@@ -1,0 +1,9 @@
+import type { Bench } from '../harness';
+import { localSuite } from './local.bench';
+
+/** A suite measures its workloads into `bench`; it returns a reason string when it cannot run. */
+export type Suite = (bench: Bench) => Promise<void | string>;
+
+export const suites: Record<string, Suite> = {
+  local: localSuite,
+};
