@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
-import { InvalidPathError, RESERVED_PREFIX } from '../../core';
+import { FileSystemError, InvalidPathError, RESERVED_PREFIX } from '../../core';
 
 /** Where aiofs keeps its lock entries, under the root. Hidden: its name is reserved. */
 export const INTERNAL_DIR = RESERVED_PREFIX;
@@ -13,10 +13,19 @@ export class LocalPaths {
   /** Creates the root when missing and resolves its real path. */
   static async open(root: string): Promise<LocalPaths> {
     const absolute = nodePath.resolve(root);
-    await fs.mkdir(absolute, { recursive: true });
-    const real = await fs.realpath(absolute);
-    await fs.mkdir(nodePath.join(real, INTERNAL_DIR, 'locks'), { recursive: true });
-    return new LocalPaths(real);
+    try {
+      await fs.mkdir(absolute, { recursive: true });
+      const real = await fs.realpath(absolute);
+      await fs.mkdir(nodePath.join(real, INTERNAL_DIR, 'locks'), { recursive: true });
+      return new LocalPaths(real);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+      const reason =
+        code === 'EEXIST' || code === 'ENOTDIR' ? 'it is not a folder' : (error as Error).message;
+      throw new FileSystemError(code, `The local root '${absolute}' cannot be used: ${reason}`, {
+        cause: error,
+      });
+    }
   }
 
   absolute(path: string): string {
@@ -42,22 +51,28 @@ export class LocalPaths {
   async checked(path: string): Promise<string> {
     const absolute = this.absolute(path);
     let probe = absolute;
-    for (;;) {
+    for (let hops = 0; hops < 64; hops++) {
       let real: string;
       try {
         real = await fs.realpath(probe);
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if ((code === 'ENOENT' || code === 'ENOTDIR') && probe !== this.root) {
+        if (!isCode(error, 'ENOENT', 'ENOTDIR')) throw error;
+        const link = await fs.lstat(probe).catch(() => undefined);
+        if (link?.isSymbolicLink()) {
+          // A dangling link: what matters is where it would lead once its target exists.
+          probe = nodePath.resolve(nodePath.dirname(probe), await fs.readlink(probe));
+        } else if (probe !== this.root) {
           probe = nodePath.dirname(probe);
-          continue;
+        } else {
+          throw error;
         }
-        throw error;
+        continue;
       }
       if (!this.contains(real))
         throw new InvalidPathError(path, 'it resolves outside the root through a symlink');
       return absolute;
     }
+    throw new InvalidPathError(path, 'too many symlinks');
   }
 
   contains(real: string): boolean {

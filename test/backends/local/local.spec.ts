@@ -1,0 +1,206 @@
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as nodePath from 'node:path';
+import {
+  BlockingIOError,
+  createFileSystem,
+  FileSystemError,
+  InvalidPathError,
+  type FileLikeSystem,
+} from '../../../lib';
+import { caught } from '../../conformance/expect-error';
+
+let base: string;
+let root: string;
+let outside: string;
+let fs: FileLikeSystem;
+
+beforeEach(async () => {
+  base = mkdtempSync(nodePath.join(tmpdir(), 'aiofs-local-'));
+  root = nodePath.join(base, 'root');
+  outside = nodePath.join(base, 'outside');
+  mkdirSync(outside);
+  writeFileSync(nodePath.join(outside, 'secret.txt'), 'secret');
+  fs = await createFileSystem({ backend: 'local', root });
+});
+
+afterEach(async () => {
+  await fs.close();
+  rmSync(base, { recursive: true, force: true });
+});
+
+function tree(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => !d.isDirectory())
+    .map((d) => nodePath.relative(dir, nodePath.join(d.parentPath, d.name)))
+    .sort();
+}
+
+describe('local backend', () => {
+  test('the root is created when missing; a file as root is an error', async () => {
+    expect(existsSync(root)).toBe(true);
+    writeFileSync(nodePath.join(base, 'plain'), 'x');
+    const error = await caught(
+      createFileSystem({ backend: 'local', root: nodePath.join(base, 'plain') }),
+    );
+    expect(error).toBeInstanceOf(FileSystemError);
+    expect(error.code).toBe('EEXIST');
+    expect(error.message).toMatch(/not a folder/);
+  });
+
+  test('file:./relative URLs resolve against the working directory', async () => {
+    const cwd = process.cwd();
+    process.chdir(base);
+    try {
+      const rel = await createFileSystem('file:./rel-root');
+      await rel.writeFile('x.txt', 'x');
+      await rel.close();
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(readFileSync(nodePath.join(base, 'rel-root', 'x.txt'), 'utf8')).toBe('x');
+  });
+
+  test('files are plain files under the root, with their folders', async () => {
+    await fs.writeFile('a/b/c.txt', 'hello');
+    expect(readFileSync(nodePath.join(root, 'a', 'b', 'c.txt'), 'utf8')).toBe('hello');
+  });
+
+  describe('symlinks cannot reach outside the root', () => {
+    beforeEach(() => {
+      symlinkSync(nodePath.join(outside, 'secret.txt'), nodePath.join(root, 'file-link'));
+      symlinkSync(outside, nodePath.join(root, 'dir-link'));
+      symlinkSync(nodePath.join(outside, 'missing.txt'), nodePath.join(root, 'dangling-link'));
+    });
+
+    test.each([
+      ['readFile through a file link', () => fs.readFile('file-link')],
+      ['stat through a file link', () => fs.stat('file-link')],
+      ['exists through a file link', () => fs.exists('file-link')],
+      ['open r through a file link', () => fs.open('file-link')],
+      ['open r+ through a file link', () => fs.open('file-link', 'r+')],
+      ['open a through a file link', () => fs.open('file-link', 'a')],
+      ['openReadStream through a file link', () => fs.openReadStream('file-link')],
+      ['readFile through a folder link', () => fs.readFile('dir-link/secret.txt')],
+      ['writeFile through a folder link', () => fs.writeFile('dir-link/new.txt', 'x')],
+      ['writeFile deeper through a folder link', () => fs.writeFile('dir-link/sub/new.txt', 'x')],
+      ['open w through a folder link', () => fs.open('dir-link/new.txt', 'w')],
+      ['openWriteStream through a folder link', () => fs.openWriteStream('dir-link/new.txt')],
+      ['rm through a folder link', () => fs.rm('dir-link/secret.txt')],
+      ['cp out through a folder link', () => fs.cp('inside.txt', 'dir-link/copied.txt')],
+      ['cp in through a folder link', () => fs.cp('dir-link/secret.txt', 'stolen.txt')],
+      ['mv out through a folder link', () => fs.mv('inside.txt', 'dir-link/moved.txt')],
+      ['mv in through a folder link', () => fs.mv('dir-link/secret.txt', 'stolen.txt')],
+      ['readFile through a dangling link outside', () => fs.readFile('dangling-link/x')],
+      ['writeFile through a dangling link outside', () => fs.writeFile('dangling-link/x', 'x')],
+      ['open r+ through a dangling link outside', () => fs.open('dangling-link', 'r+')],
+    ])('%s is InvalidPathError and nothing outside changes', async (_name, action) => {
+      writeFileSync(nodePath.join(root, 'inside.txt'), 'inside');
+      const error = await caught(action);
+      expect(error).toBeInstanceOf(InvalidPathError);
+      expect(error.message).toMatch(/outside the root/);
+      expect(tree(outside)).toEqual(['secret.txt']);
+      expect(readFileSync(nodePath.join(outside, 'secret.txt'), 'utf8')).toBe('secret');
+      expect(readFileSync(nodePath.join(root, 'inside.txt'), 'utf8')).toBe('inside');
+    });
+
+    test('ls never lists through a link that leaves the root', async () => {
+      await fs.writeFile('inside.txt', 'x');
+      expect(await fs.ls()).toEqual(['inside.txt']);
+    });
+  });
+
+  test('a symlink to a file inside the root is a file', async () => {
+    await fs.writeFile('target.txt', 'inside');
+    symlinkSync(nodePath.join(root, 'target.txt'), nodePath.join(root, 'alias.txt'));
+    expect(await fs.ls()).toEqual(['alias.txt', 'target.txt']);
+    expect((await fs.readFile('alias.txt')).toString()).toBe('inside');
+  });
+
+  test('lock and temp entries are hidden while a writer is open, and gone after', async () => {
+    const w = await fs.open('d/f.txt', 'w');
+    await w.write('pending');
+    const onDisk = tree(root);
+    expect(onDisk.some((p) => p.startsWith('.aiofs/locks/'))).toBe(true);
+    expect(onDisk.some((p) => /^d\/\.aiofs-tmp-/.test(p))).toBe(true);
+    expect(await fs.ls()).toEqual([]);
+    await w.close();
+    expect(tree(root)).toEqual(['d/f.txt']);
+  });
+
+  test('a stale lock entry left by a crashed process is taken over', async () => {
+    await fs.writeFile('f.txt', 'old');
+    const w = await fs.open('f.txt', 'w');
+    const lockDir = nodePath.join(root, '.aiofs', 'locks');
+    const [entry] = readdirSync(lockDir);
+    const content = readFileSync(nodePath.join(lockDir, entry), 'utf8');
+    expect(JSON.parse(content)).toMatchObject({ path: 'f.txt', pid: process.pid });
+    // Forget the handle's lease as a crash would, and age the entry past its expiry.
+    const past = (Date.now() - 5000) / 1000;
+    utimesSync(nodePath.join(lockDir, entry), past, past);
+    const next = await fs.open('f.txt', 'r+');
+    await next.write('N');
+    await next.close();
+    expect((await fs.readFile('f.txt')).toString()).toBe('Nld');
+    // the first holder finds its lease gone
+    expect(await caught(w.close())).toBeInstanceOf(BlockingIOError);
+  });
+
+  test('a fresh lock entry is never broken', async () => {
+    const w = await fs.open('f.txt', 'w');
+    for (let i = 0; i < 5; i++)
+      expect(await caught(fs.open('f.txt', 'w'))).toBeInstanceOf(BlockingIOError);
+    await w.close();
+  });
+
+  test('empty folders are removed by rm, mv and abort', async () => {
+    await fs.writeFile('a/b/c.txt', 'x');
+    await fs.rm('a/b/c.txt');
+    expect(tree(root).filter((p) => !p.startsWith('.aiofs'))).toEqual([]);
+    expect(existsSync(nodePath.join(root, 'a'))).toBe(false);
+
+    await fs.writeFile('m/n/o.txt', 'x');
+    await fs.mv('m/n/o.txt', 'p.txt');
+    expect(existsSync(nodePath.join(root, 'm'))).toBe(false);
+
+    const w = await fs.open('new/dir/f.txt', 'w');
+    await w.abort();
+    expect(existsSync(nodePath.join(root, 'new'))).toBe(false);
+    expect(existsSync(root)).toBe(true);
+  });
+
+  test('a folder and a file of the same name cannot coexist on a disk: a clear error', async () => {
+    await fs.writeFile('a/b.txt', 'x');
+    const error = await caught(fs.writeFile('a', 'y'));
+    expect(error).toBeInstanceOf(InvalidPathError);
+    expect(error.message).toMatch(/folder and a file/);
+    expect(await fs.ls()).toEqual(['a/b.txt']);
+    const error2 = await caught(fs.writeFile('a/b.txt/c', 'y'));
+    expect(error2).toBeInstanceOf(FileSystemError);
+    expect(await fs.ls()).toEqual(['a/b.txt']);
+  });
+
+  test('durable: false commits the same way without fsync', async () => {
+    const quick = await createFileSystem({ backend: 'local', root, durable: false });
+    await quick.writeFile('q.txt', 'quick');
+    expect((await fs.readFile('q.txt')).toString()).toBe('quick');
+    await quick.close();
+  });
+
+  test('ping fails with a typed error when the root is gone', async () => {
+    rmSync(root, { recursive: true, force: true });
+    const error = await caught(fs.ping());
+    expect(error).toBeInstanceOf(FileSystemError);
+    expect(error.code).toBe('ENOENT');
+  });
+});
