@@ -45,7 +45,9 @@ function gc(): void {
 }
 
 /** Samples RSS every few ms while `action` runs; returns the peak. */
-export async function withPeakRss<T>(action: () => Promise<T>): Promise<{ result: T; peak: number; baseline: number }> {
+export async function withPeakRss<T>(
+  action: () => Promise<T>,
+): Promise<{ result: T; peak: number; baseline: number }> {
   gc();
   const baseline = process.memoryUsage.rss();
   let peak = baseline;
@@ -74,7 +76,12 @@ export class Bench {
 
   constructor(readonly options: { quick: boolean; repetitions: number; warmup: number }) {}
 
-  async workload(backend: string, workload: string, cases: BenchCase[], options: WorkloadOptions = {}): Promise<BenchResult[]> {
+  async workload(
+    backend: string,
+    workload: string,
+    cases: BenchCase[],
+    options: WorkloadOptions = {},
+  ): Promise<BenchResult[]> {
     const repetitions = options.repetitions ?? this.options.repetitions;
     const warmup = options.warmup ?? this.options.warmup;
     const rows: BenchResult[] = [];
@@ -114,7 +121,13 @@ export class Bench {
   }
 
   /** A one-shot measurement (e.g. a 1 GiB stream) with its peak RSS growth. */
-  async once(backend: string, workload: string, subject: string, action: () => Promise<unknown>, bytes?: number): Promise<BenchResult> {
+  async once(
+    backend: string,
+    workload: string,
+    subject: string,
+    action: () => Promise<unknown>,
+    bytes?: number,
+  ): Promise<BenchResult> {
     const started = performance.now();
     const { peak, baseline } = await withPeakRss(action);
     const ms = performance.now() - started;
@@ -132,13 +145,16 @@ export class Bench {
       peakRssMiB: peak / MiB,
       rssGrowthMiB: (peak - baseline) / MiB,
     };
-    process.stdout.write(`  ${backend} | ${workload} | ${subject}: ${ms.toFixed(0)} ms, RSS +${row.rssGrowthMiB.toFixed(1)} MiB\n`);
+    process.stdout.write(
+      `  ${backend} | ${workload} | ${subject}: ${ms.toFixed(0)} ms, RSS +${row.rssGrowthMiB.toFixed(1)} MiB\n`,
+    );
     this.results.push(row);
     return row;
   }
 
   table(): string {
-    const head = '| backend | workload | subject | median ms | p25–p75 ms | ratio | MiB/s | peak RSS MiB (growth) |';
+    const head =
+      '| backend | workload | subject | median ms | p25–p75 ms | ratio | MiB/s | peak RSS MiB (growth) |';
     const lines = [head, '|---|---|---|---:|---:|---:|---:|---:|'];
     for (const r of this.results) {
       lines.push(
@@ -147,7 +163,9 @@ export class Bench {
         } | ${r.peakRssMiB.toFixed(0)} (+${r.rssGrowthMiB.toFixed(1)}) |`,
       );
     }
-    const notes = [...new Set(this.results.filter((r) => r.note).map((r) => `- ${r.workload}: ${r.note}`))];
+    const notes = [
+      ...new Set(this.results.filter((r) => r.note).map((r) => `- ${r.workload}: ${r.note}`)),
+    ];
     return [...lines, ...(notes.length ? ['', ...notes] : [])].join('\n');
   }
 

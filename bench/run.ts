@@ -11,7 +11,8 @@ async function main(): Promise<void> {
   const quick = args.includes('--quick');
   const onlyAt = args.indexOf('--only');
   const only = onlyAt === -1 ? undefined : args[onlyAt + 1]?.split(',');
-  if (!(globalThis as { gc?: unknown }).gc) console.warn('(run with --expose-gc for steadier memory figures)');
+  if (!(globalThis as { gc?: unknown }).gc)
+    console.warn('(run with --expose-gc for steadier memory figures)');
   const bench = new Bench({ quick, repetitions: quick ? 5 : 30, warmup: quick ? 1 : 5 });
   console.log('machine:', JSON.stringify(machine()));
   for (const [name, suite] of Object.entries(suites)) {

@@ -43,11 +43,12 @@ export class LocalDriver implements StorageDriver {
   }
 
   async stat(path: string): Promise<FileStat | undefined> {
-    const real = await this.existingFile(path);
-    if (!real) return undefined;
-    const stat = await fs
-      .stat(real)
-      .catch((error: unknown) => (isCode(error, 'ENOENT') ? undefined : Promise.reject(error)));
+    const absolute = await this.paths.checked(path, false);
+    let stat = await fs.lstat(absolute).catch(missingAsUndefined);
+    if (stat?.isSymbolicLink()) {
+      const real = await this.realInside(path, absolute);
+      stat = real === undefined ? undefined : await fs.stat(real).catch(missingAsUndefined);
+    }
     if (!stat?.isFile()) return undefined;
     return {
       path,
@@ -97,7 +98,7 @@ export class LocalDriver implements StorageDriver {
   }
 
   async createDraft(path: string, lock: DriverLock, start: 'empty' | 'current'): Promise<Draft> {
-    const target = await this.paths.checked(path);
+    const target = await this.paths.checked(path, start === 'current');
     return LocalDraft.create(this.paths, target, lock, start, this.durable);
   }
 
@@ -182,15 +183,14 @@ export class LocalDriver implements StorageDriver {
     return undefined;
   }
 
-  /** The real path of an existing regular file at `path`, or undefined. */
-  private async existingFile(path: string): Promise<string | undefined> {
-    const absolute = this.paths.absolute(path);
+  /** The real place of the symlink at `absolute` when it stays inside the root; undefined when dangling. */
+  private async realInside(path: string, absolute: string): Promise<string | undefined> {
     let real: string;
     try {
       real = await fs.realpath(absolute);
     } catch (error) {
       if (!isCode(error, 'ENOENT', 'ENOTDIR')) throw error;
-      await this.paths.checked(path); // a missing file behind an escaping symlink is still refused
+      await this.paths.checked(path); // a dangling link that would lead outside is still refused
       return undefined;
     }
     if (!this.paths.contains(real))
@@ -198,18 +198,24 @@ export class LocalDriver implements StorageDriver {
     return real;
   }
 
-  /** An open descriptor of the regular file at `path` and its size, or undefined. */
+  /**
+   * An open descriptor of the regular file at `path` and its size, or undefined. The file is
+   * opened without following a symlink; a symlink costs a real-path check first.
+   */
   private async openFile(
     path: string,
   ): Promise<{ handle: fs.FileHandle; size: number } | undefined> {
-    const real = await this.existingFile(path);
-    if (!real) return undefined;
-    let handle: fs.FileHandle;
+    const absolute = await this.paths.checked(path, false);
+    let handle: fs.FileHandle | undefined;
     try {
-      handle = await fs.open(real, 'r');
+      handle = await fs.open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW);
     } catch (error) {
-      if (isCode(error, 'ENOENT', 'EISDIR', 'ENOTDIR')) return undefined;
-      throw error;
+      if (isCode(error, 'ENOENT', 'ENOTDIR')) return undefined;
+      if (!isCode(error, 'ELOOP')) throw error;
+      const real = await this.realInside(path, absolute);
+      if (real === undefined) return undefined;
+      handle = await fs.open(real, 'r').catch(missingAsUndefined);
+      if (!handle) return undefined;
     }
     try {
       const stat = await handle.stat();
@@ -221,6 +227,11 @@ export class LocalDriver implements StorageDriver {
     await handle.close();
     return undefined;
   }
+}
+
+function missingAsUndefined(error: unknown): undefined {
+  if (isCode(error, 'ENOENT', 'ENOTDIR', 'EISDIR')) return undefined;
+  throw error;
 }
 
 async function syncFile(path: string): Promise<void> {

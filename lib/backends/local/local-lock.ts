@@ -5,16 +5,24 @@ import type { DriverLock } from '../../core';
 import { isCode, type LocalPaths } from './local-paths';
 
 /**
- * Extra time before a lock entry whose expiry has passed may be broken by another process.
- * It also covers the instant between creating an entry and stamping its expiry.
+ * Extra time after a lease's expiry before another process may break its entry. It also covers
+ * the instant between creating an entry and writing its content.
  */
 const BREAK_GRACE_MS = 500;
 
+interface EntryContent {
+  path: string;
+  token: string;
+  ttlMs: number;
+  pid: number;
+  host: string;
+}
+
 /**
- * Cross-process locks as files under `<root>/.aiofs/locks`: created exclusively (O_EXCL),
- * holding the owner's token, with the lease's expiry as the file's mtime. The holder renews by
- * moving the mtime forward; a lock whose expiry has passed is stale and broken by the next writer.
- * Ownership is the entry's inode: a holder whose entry was broken and replaced sees another inode.
+ * Cross-process locks as files under `<root>/.aiofs/locks`: created exclusively (O_EXCL), holding
+ * the owner's token and lease TTL; the file's mtime is the last renewal. An entry not renewed
+ * for its TTL (plus a grace) is stale and broken by the next writer. Ownership is the entry's
+ * inode: a holder whose entry was broken and replaced sees another inode.
  */
 export class LocalLocks {
   constructor(private readonly paths: LocalPaths) {}
@@ -26,6 +34,7 @@ export class LocalLocks {
     );
     const token = randomBytes(16).toString('hex');
     for (let attempt = 0; attempt < 3; attempt++) {
+      const started = Date.now();
       let handle: fs.FileHandle;
       try {
         handle = await fs.open(file, 'wx');
@@ -36,14 +45,13 @@ export class LocalLocks {
       }
       let ino: number;
       try {
-        await handle.writeFile(JSON.stringify({ path, token, pid: process.pid, host: hostname() }));
-        const expiry = (Date.now() + ttlMs) / 1000;
-        await handle.utimes(expiry, expiry);
+        const content: EntryContent = { path, token, ttlMs, pid: process.pid, host: hostname() };
+        await handle.write(JSON.stringify(content));
         ino = (await handle.stat()).ino;
       } finally {
         await handle.close();
       }
-      return new LocalLock(path, token, file, ino, ttlMs);
+      return new LocalLock(path, token, file, ino, ttlMs, started + ttlMs);
     }
     return undefined;
   }
@@ -51,13 +59,16 @@ export class LocalLocks {
   /** Removes `file` if its lease has expired; true when the caller should try again. */
   private async breakIfStale(file: string): Promise<boolean> {
     let seen;
+    let ttlMs = 0;
     try {
       seen = await fs.stat(file);
+      ttlMs = (JSON.parse(await fs.readFile(file, 'utf8')) as EntryContent).ttlMs || 0;
     } catch (error) {
       if (isCode(error, 'ENOENT')) return true;
-      throw error;
+      if (!(error instanceof SyntaxError)) throw error;
+      // content not written yet (or torn by a crash): the grace decides
     }
-    if (seen.mtimeMs + BREAK_GRACE_MS > Date.now()) return false;
+    if (!seen || seen.mtimeMs + ttlMs + BREAK_GRACE_MS > Date.now()) return false;
     // Rename first: of several processes breaking the same entry, exactly one wins the rename.
     const aside = `${file}.stale-${randomBytes(8).toString('hex')}`;
     try {
@@ -78,6 +89,9 @@ export class LocalLocks {
   }
 }
 
+/** Margin under which a holder stops trusting its own clock and checks the entry on disk. */
+const TRUST_MARGIN_MS = 1000;
+
 class LocalLock implements DriverLock {
   constructor(
     readonly path: string,
@@ -85,31 +99,45 @@ class LocalLock implements DriverLock {
     private readonly file: string,
     private readonly ino: number,
     private readonly ttlMs: number,
+    /** When the lease runs out by this holder's own account (renewals move it). */
+    private expiresAt: number,
   ) {}
 
-  /** Whether the entry is still ours and unexpired. */
+  /**
+   * Whether the entry is still ours. Before `expiresAt` nobody can have broken it (breaking needs
+   * the expiry plus a grace on the same clock), so the disk is checked only near or past it.
+   */
   async held(): Promise<boolean> {
-    try {
-      const stat = await fs.stat(this.file);
-      return stat.ino === this.ino && stat.mtimeMs > Date.now();
-    } catch (error) {
-      if (isCode(error, 'ENOENT')) return false;
-      throw error;
-    }
+    if (Date.now() < this.expiresAt - TRUST_MARGIN_MS) return true;
+    if (Date.now() >= this.expiresAt) return false;
+    return this.onDisk();
   }
 
   async renew(): Promise<boolean> {
-    if (!(await this.held())) return false;
-    const expiry = (Date.now() + this.ttlMs) / 1000;
-    await fs.utimes(this.file, expiry, expiry);
+    const started = Date.now();
+    if (started >= this.expiresAt || !(await this.onDisk())) return false;
+    const now = new Date();
+    await fs.utimes(this.file, now, now);
+    this.expiresAt = started + this.ttlMs;
     return true;
   }
 
   async release(): Promise<void> {
     try {
-      if ((await fs.stat(this.file)).ino === this.ino) await fs.unlink(this.file);
+      if (Date.now() < this.expiresAt - TRUST_MARGIN_MS || (await this.onDisk()))
+        await fs.unlink(this.file);
     } catch (error) {
       if (!isCode(error, 'ENOENT')) throw error;
+    }
+    this.expiresAt = 0;
+  }
+
+  private async onDisk(): Promise<boolean> {
+    try {
+      return (await fs.stat(this.file)).ino === this.ino;
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return false;
+      throw error;
     }
   }
 }

@@ -45,11 +45,32 @@ export class LocalPaths {
   }
 
   /**
-   * The absolute place of `path` after checking that neither it nor any existing parent
-   * resolves (through a symlink) outside the root.
+   * The absolute place of `path` after checking that it cannot lead outside the root. The common
+   * case costs one lstat per parent below the root (in parallel); only a symlink among them (or as
+   * the file itself, when `followFile`) costs a real-path check.
    */
-  async checked(path: string): Promise<string> {
+  async checked(path: string, followFile = true): Promise<string> {
     const absolute = this.absolute(path);
+    const segments = path.split('/');
+    const probes: string[] = [];
+    for (let i = 1; i < segments.length; i++)
+      probes.push(nodePath.join(this.root, ...segments.slice(0, i)));
+    if (followFile) probes.push(absolute);
+    const stats = await Promise.all(
+      probes.map((p) =>
+        fs
+          .lstat(p)
+          .catch((error) =>
+            isCode(error, 'ENOENT', 'ENOTDIR') ? undefined : Promise.reject(error),
+          ),
+      ),
+    );
+    if (stats.some((s) => s?.isSymbolicLink())) await this.checkReal(path, absolute);
+    return absolute;
+  }
+
+  /** Follows every symlink on the way to `absolute` (dangling ones too) and refuses an exit. */
+  private async checkReal(path: string, absolute: string): Promise<void> {
     let probe = absolute;
     for (let hops = 0; hops < 64; hops++) {
       let real: string;
@@ -70,7 +91,7 @@ export class LocalPaths {
       }
       if (!this.contains(real))
         throw new InvalidPathError(path, 'it resolves outside the root through a symlink');
-      return absolute;
+      return;
     }
     throw new InvalidPathError(path, 'too many symlinks');
   }
@@ -92,9 +113,10 @@ export class LocalPaths {
     }
   }
 
-  /** Creates the folder of `absolute`; a folder removed meanwhile by a cleanup is created again. */
+  /** Creates the folder of `absolute` when missing. */
   async ensureParent(absolute: string): Promise<void> {
-    await fs.mkdir(nodePath.dirname(absolute), { recursive: true });
+    const dir = nodePath.dirname(absolute);
+    if (dir !== this.root) await fs.mkdir(dir, { recursive: true });
   }
 }
 

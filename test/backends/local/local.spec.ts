@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -18,7 +19,7 @@ import {
   InvalidPathError,
   type FileLikeSystem,
 } from '../../../lib';
-import { caught } from '../../conformance/expect-error';
+import { caught, freezeEventLoop } from '../../conformance/expect-error';
 
 let base: string;
 let root: string;
@@ -140,20 +141,56 @@ describe('local backend', () => {
 
   test('a stale lock entry left by a crashed process is taken over', async () => {
     await fs.writeFile('f.txt', 'old');
-    const w = await fs.open('f.txt', 'w');
-    const lockDir = nodePath.join(root, '.aiofs', 'locks');
-    const [entry] = readdirSync(lockDir);
-    const content = readFileSync(nodePath.join(lockDir, entry), 'utf8');
-    expect(JSON.parse(content)).toMatchObject({ path: 'f.txt', pid: process.pid });
-    // Forget the handle's lease as a crash would, and age the entry past its expiry.
-    const past = (Date.now() - 5000) / 1000;
-    utimesSync(nodePath.join(lockDir, entry), past, past);
+    // What a crashed holder leaves: an entry whose last renewal is older than its TTL.
+    const entry = nodePath.join(
+      root,
+      '.aiofs',
+      'locks',
+      `${createHash('sha256').update('f.txt').digest('hex')}.lock`,
+    );
+    writeFileSync(
+      entry,
+      JSON.stringify({ path: 'f.txt', token: 'dead', ttlMs: 1000, pid: 999999, host: 'gone' }),
+    );
+    const fresh = (Date.now() - 800) / 1000;
+    utimesSync(entry, fresh, fresh);
+    expect(await caught(fs.open('f.txt', 'w'))).toBeInstanceOf(BlockingIOError); // within TTL + grace
+    const past = (Date.now() - 1600) / 1000;
+    utimesSync(entry, past, past);
     const next = await fs.open('f.txt', 'r+');
     await next.write('N');
     await next.close();
     expect((await fs.readFile('f.txt')).toString()).toBe('Nld');
-    // the first holder finds its lease gone
-    expect(await caught(w.close())).toBeInstanceOf(BlockingIOError);
+    expect(readdirSync(nodePath.dirname(entry))).toEqual([]);
+  });
+
+  test('an entry whose content was never written is broken only after the grace', async () => {
+    const entry = nodePath.join(
+      root,
+      '.aiofs',
+      'locks',
+      `${createHash('sha256').update('g.txt').digest('hex')}.lock`,
+    );
+    writeFileSync(entry, '');
+    expect(await caught(fs.open('g.txt', 'w'))).toBeInstanceOf(BlockingIOError);
+    const past = (Date.now() - 2000) / 1000;
+    utimesSync(entry, past, past);
+    await (await fs.open('g.txt', 'w')).close();
+    expect(await fs.ls()).toEqual(['g.txt']);
+  });
+
+  test('a holder whose renewals stopped loses the path to the next writer and cannot commit', async () => {
+    const short = await createFileSystem({ backend: 'local', root, lockTtlMs: 200 });
+    await short.writeFile('f.txt', 'old');
+    const stuck = await short.open('f.txt', 'w');
+    await stuck.write('stuck');
+    freezeEventLoop(900);
+    const next = await fs.open('f.txt', 'w');
+    await next.write('next');
+    await next.close();
+    expect(await caught(stuck.close())).toBeInstanceOf(BlockingIOError);
+    expect((await fs.readFile('f.txt')).toString()).toBe('next');
+    await short.close();
   });
 
   test('a fresh lock entry is never broken', async () => {
