@@ -1,0 +1,1 @@
+export { AiofsHealthIndicator, type AiofsHealthOptions } from './aiofs-health.indicator';

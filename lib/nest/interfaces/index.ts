@@ -1,0 +1,1 @@
+export * from './aiofs-options.interface';
