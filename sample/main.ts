@@ -1,0 +1,19 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+
+async function bootstrap(): Promise<void> {
+  // No body parser: PUT /files streams the raw request body, whatever its Content-Type.
+  const app = await NestFactory.create(AppModule, { bodyParser: false });
+  // SIGTERM/SIGINT close the app: open writers are aborted, locks released, clients quit.
+  app.enableShutdownHooks();
+  const port = Number(process.env.PORT ?? 3000);
+  await app.listen(port);
+  Logger.log(
+    `aiofs sample listening on http://localhost:${port} (files: ${process.env.AIOFS_URL ?? 'file:./data'})`,
+    'Bootstrap',
+  );
+}
+
+void bootstrap();
