@@ -14,7 +14,7 @@ const env = () => ({ AIOFS_URL: 'file:./data', AIOFS_CACHE_URL: 'memory://', ...
     AiofsModule.forRootAsync({
       name: 'cache',
       isGlobal: true,
-      useFactory: () => aiofsOptionsFromEnv(env, 'cache'),
+      useFactory: () => aiofsOptionsFromEnv(env(), 'cache'),
     }),
     FilesModule,
     HealthModule,
