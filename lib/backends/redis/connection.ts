@@ -1,0 +1,128 @@
+import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
+import { BackendUnavailableError } from '../../core';
+import { loadSdk } from '../load-sdk';
+import { redactUrl } from '../redact';
+import type { RedisSettings } from './check-options';
+import { RedisNotConnectedError, translateRedisError } from './redis-errors';
+
+type IoRedis = typeof import('ioredis');
+
+/**
+ * Fail fast while the server is away (no offline queue, no retried commands: an APPEND sent
+ * twice would corrupt a draft), keep reconnecting in the background, and time out a hung server.
+ */
+const NODE_OPTIONS: RedisOptions = {
+  connectTimeout: 5000,
+  commandTimeout: 10_000,
+  maxRetriesPerRequest: 0,
+  autoResendUnfulfilledCommands: false,
+};
+
+const reconnectDelay = (attempt: number) => Math.min(50 * attempt, 1000);
+
+/** The client aiofs talks through, and whether it owns it. */
+export class RedisConnection {
+  constructor(
+    /** Commands go through this; a Cluster routes them by key. */
+    readonly client: Redis,
+    readonly cluster: Cluster | undefined,
+    readonly owned: boolean,
+    /** host:port (or several), never a secret. */
+    readonly location: string,
+  ) {}
+
+  /** The servers holding data: the one server, or every cluster master. */
+  masters(): Redis[] {
+    if (!this.cluster) return [this.client];
+    const masters = this.cluster.nodes('master');
+    if (masters.length === 0) throw new RedisNotConnectedError('no Redis Cluster master is known');
+    return masters;
+  }
+
+  async ping(): Promise<void> {
+    await Promise.all(this.masters().map((node) => node.ping()));
+  }
+
+  /** Quits a client aiofs created; leaves the caller's own client open. */
+  async close(): Promise<void> {
+    if (!this.owned) return;
+    const client = this.cluster ?? this.client;
+    try {
+      if (client.status === 'ready') await client.quit();
+    } catch {
+      // already gone
+    } finally {
+      client.disconnect();
+    }
+  }
+}
+
+function urlLocation(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port || 6379}`;
+}
+
+function clientLocation(client: Redis | Cluster): string {
+  if (client.isCluster) {
+    const { startupNodes: nodes } = client as unknown as {
+      startupNodes: Array<string | number | { host?: string; port?: number }>;
+    };
+    return nodes
+      .map((n) =>
+        typeof n === 'object' ? `${n.host ?? '127.0.0.1'}:${n.port ?? 6379}` : redactUrl(String(n)),
+      )
+      .join(',');
+  }
+  const { host, port, path } = (client as Redis).options;
+  return path ?? `${host ?? '127.0.0.1'}:${port ?? 6379}`;
+}
+
+/** Connects to the server or cluster the settings name; BackendUnavailableError when it cannot. */
+export async function connectRedis(settings: RedisSettings): Promise<RedisConnection> {
+  const { source } = settings;
+  if (source.kind === 'client') {
+    const client = source.client as Redis | Cluster;
+    const location = clientLocation(client);
+    return client.isCluster
+      ? new RedisConnection(client as unknown as Redis, client as Cluster, false, location)
+      : new RedisConnection(client as Redis, undefined, false, location);
+  }
+  const sdk = loadSdk<IoRedis>('ioredis', 'redis');
+  let client: Redis | Cluster;
+  let location: string;
+  if (source.kind === 'url') {
+    location = urlLocation(source.url);
+    client = new sdk.Redis(source.url, {
+      ...NODE_OPTIONS,
+      enableOfflineQueue: false,
+      retryStrategy: reconnectDelay,
+      ...settings.redisOptions,
+      lazyConnect: true,
+    });
+  } else {
+    location = source.nodes.map((n) => `${n.host}:${n.port}`).join(',');
+    const options = source.options as ClusterOptions;
+    client = new sdk.Cluster(source.nodes, {
+      enableOfflineQueue: false,
+      clusterRetryStrategy: (attempt: number) => Math.min(100 * attempt, 2000),
+      slotsRefreshTimeout: 2000,
+      ...options,
+      redisOptions: { ...NODE_OPTIONS, ...settings.redisOptions, ...options.redisOptions },
+      lazyConnect: true,
+    });
+  }
+  // ioredis reports every failed reconnection as an 'error' event; aiofs reports failed calls.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    client.disconnect();
+    throw (
+      translateRedisError(error, location) ??
+      new BackendUnavailableError('redis', location, { cause: error })
+    );
+  }
+  return source.kind === 'url'
+    ? new RedisConnection(client as Redis, undefined, true, location)
+    : new RedisConnection(client as unknown as Redis, client as Cluster, true, location);
+}

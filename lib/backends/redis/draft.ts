@@ -1,0 +1,212 @@
+import type { Redis } from 'ioredis';
+import { FileSystemError, lockLostError, type Draft } from '../../core';
+import { CHUNK_BYTES, checkSize, orphanTtlMs } from './limits';
+import type { RedisLock } from './lock';
+import { COMMIT, DRAFT_FROM_CURRENT, TEMP_APPEND, TEMP_SET_RANGE, TEMP_TRUNCATE } from './scripts';
+
+export interface DraftTarget {
+  client: Redis;
+  path: string;
+  dataKey: string;
+  /** In the data key's slot; expires by itself if this process dies. */
+  tempKey: string;
+  lock: RedisLock;
+  ttlSeconds?: number;
+}
+
+/**
+ * The uncommitted content of a file: a temp key on the server that receives APPENDed chunks,
+ * followed by a tail of at most about one chunk buffered here. A draft that never outgrew the
+ * tail is committed by SET; a bigger one by RENAME of the temp key. Both in one script that
+ * first checks that the lock is still ours.
+ */
+export class RedisDraft implements Draft {
+  private tail: Buffer[] = [];
+  private tailBytes = 0;
+  /** Bytes in the temp key. */
+  private flushed: number;
+  private created: boolean;
+  private state: 'open' | 'committed' | 'discarded' = 'open';
+  /** A server call that changed the temp key failed: its content is unknown, never commit it. */
+  private broken?: unknown;
+
+  private constructor(
+    private readonly t: DraftTarget,
+    size: number,
+    created: boolean,
+  ) {
+    this.flushed = size;
+    this.created = created;
+    if (created) t.lock.attach(t.tempKey);
+  }
+
+  static async create(t: DraftTarget, start: 'empty' | 'current'): Promise<RedisDraft> {
+    if (start === 'current') {
+      const size = Number(
+        await DRAFT_FROM_CURRENT.run(t.client, [t.dataKey, t.tempKey], [orphanTtlMs(t.lock.ttlMs)]),
+      );
+      if (size >= 0) return new RedisDraft(t, size, true);
+    }
+    return new RedisDraft(t, 0, false);
+  }
+
+  get size(): number {
+    return this.flushed + this.tailBytes;
+  }
+
+  async read(position: number, length: number): Promise<Buffer> {
+    this.assertUsable();
+    if (position >= this.flushed) {
+      const tail = this.tailContent();
+      return Buffer.from(tail.subarray(position - this.flushed, position - this.flushed + length));
+    }
+    await this.flush();
+    const data = await this.t.client.getrangeBuffer(
+      this.t.tempKey,
+      position,
+      position + length - 1,
+    );
+    if (data.length !== Math.min(length, this.size - position))
+      this.fail(lockLostError(this.t.path));
+    return data;
+  }
+
+  async write(position: number, data: Buffer): Promise<void> {
+    this.assertUsable();
+    const end = position + data.length;
+    checkSize(this.t.path, Math.max(this.size, end));
+    if (position === this.size && data.length < CHUNK_BYTES) {
+      this.tail.push(Buffer.from(data)); // a copy: the caller may reuse its buffer
+      this.tailBytes += data.length;
+      if (this.tailBytes >= CHUNK_BYTES) await this.flush();
+      return;
+    }
+    if (position >= this.flushed && end - this.flushed <= CHUNK_BYTES) {
+      const tail = this.resizedTail(Math.max(this.tailBytes, end - this.flushed));
+      data.copy(tail, position - this.flushed);
+      return;
+    }
+    await this.flush();
+    if (position === this.flushed) {
+      await this.append(data);
+      return;
+    }
+    const expected = Math.max(this.flushed, end);
+    const length = await this.change(() =>
+      TEMP_SET_RANGE.run(this.t.client, [this.t.tempKey], [position, data, this.orphanTtl]),
+    );
+    this.afterChange(length, expected);
+  }
+
+  async truncate(size: number): Promise<void> {
+    this.assertUsable();
+    checkSize(this.t.path, size);
+    if (size >= this.flushed && size - this.flushed <= CHUNK_BYTES) {
+      this.resizedTail(size - this.flushed);
+      return;
+    }
+    await this.flush();
+    const length = await this.change(() =>
+      TEMP_TRUNCATE.run(this.t.client, [this.t.tempKey], [size, this.orphanTtl]),
+    );
+    this.afterChange(length, size);
+  }
+
+  async commit(): Promise<void> {
+    if (this.state !== 'open') return;
+    this.assertUsable();
+    const { client, lock, dataKey, tempKey } = this.t;
+    const mode = this.created ? 'rename' : 'set';
+    const reply = Number(
+      await COMMIT.run(
+        client,
+        [lock.key, dataKey, tempKey],
+        [lock.token, mode, this.tailContent(), String(this.t.ttlSeconds ?? 0), '1'],
+      ),
+    );
+    if (reply !== 1) throw lockLostError(this.t.path);
+    this.state = 'committed';
+    this.tail = [];
+    lock.releasedByCommit();
+    lock.detach(tempKey);
+  }
+
+  async discard(): Promise<void> {
+    if (this.state !== 'open') return;
+    this.state = 'discarded';
+    this.tail = [];
+    this.t.lock.detach(this.t.tempKey);
+    // An unreachable server drops the temp key by itself when it expires.
+    if (this.created) await this.t.client.del(this.t.tempKey).catch(() => undefined);
+  }
+
+  private get orphanTtl(): number {
+    return orphanTtlMs(this.t.lock.ttlMs);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.tailBytes === 0) return;
+    const data = this.tailContent();
+    this.tail = [];
+    this.tailBytes = 0;
+    await this.append(data);
+  }
+
+  private async append(data: Buffer): Promise<void> {
+    const expected = this.flushed + data.length;
+    const length = await this.change(() =>
+      TEMP_APPEND.run(this.t.client, [this.t.tempKey], [data, this.orphanTtl]),
+    );
+    this.afterChange(length, expected);
+  }
+
+  /** Runs a call that changes the temp key; if it fails, the draft can no longer be trusted. */
+  private async change(call: () => Promise<unknown>): Promise<number> {
+    try {
+      return Number(await call());
+    } catch (error) {
+      this.broken = error;
+      throw error;
+    }
+  }
+
+  private afterChange(length: number, expected: number): void {
+    if (!this.created) {
+      this.created = true;
+      this.t.lock.attach(this.t.tempKey);
+    }
+    // A temp key that expired or vanished (a restarted server) comes back shorter.
+    if (length !== expected) this.fail(lockLostError(this.t.path));
+    this.flushed = length;
+  }
+
+  private tailContent(): Buffer {
+    if (this.tail.length !== 1) this.tail = [Buffer.concat(this.tail, this.tailBytes)];
+    return this.tail[0];
+  }
+
+  /** Cuts or zero-extends the tail to `length` bytes and returns it, writable. */
+  private resizedTail(length: number): Buffer {
+    const current = this.tailContent();
+    if (current.length === length) return current;
+    const next = Buffer.alloc(length);
+    current.copy(next, 0, 0, Math.min(length, current.length));
+    this.tail = [next];
+    this.tailBytes = length;
+    return next;
+  }
+
+  private fail(error: Error): never {
+    this.broken = error;
+    throw error;
+  }
+
+  private assertUsable(): void {
+    if (this.broken === undefined) return;
+    throw new FileSystemError(
+      'EIO',
+      `'${this.t.path}' cannot be committed: an earlier change to its uncommitted content failed`,
+      { path: this.t.path, cause: this.broken },
+    );
+  }
+}

@@ -1,0 +1,18 @@
+import type { RedisConnection } from './connection';
+
+/** SCAN's COUNT: keys the server looks at per round trip. */
+export const SCAN_COUNT = 1000;
+
+/**
+ * The string keys matching a SCAN `match`, batch by batch, on the server or on every cluster
+ * master in turn. Streamed: memory holds one batch. SCAN may repeat a key the server rehashes.
+ */
+export async function* scanKeys(
+  connection: RedisConnection,
+  match: string,
+): AsyncIterable<string[]> {
+  for (const node of connection.masters()) {
+    const stream = node.scanStream({ match, count: SCAN_COUNT, type: 'string' });
+    for await (const batch of stream) yield batch as string[];
+  }
+}

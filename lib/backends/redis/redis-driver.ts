@@ -1,0 +1,201 @@
+import type { Readable } from 'node:stream';
+import {
+  FileSystemError,
+  lockLostError,
+  type Draft,
+  type DriverLock,
+  type FileStat,
+  type Pattern,
+  type Reader,
+  type ResolvedRange,
+  type StorageDriver,
+} from '../../core';
+import type { RedisConnection } from './connection';
+import { RedisDraft } from './draft';
+import { REDIS_PATH_RULES, RedisKeys } from './keys';
+import { CHUNK_BYTES, checkSize } from './limits';
+import { scanKeys } from './list';
+import { asRedisLock, newToken, RedisLock } from './lock';
+import { snapshotStream } from './read-stream';
+import { snapshotReader } from './reader';
+import { translateRedisError } from './redis-errors';
+import { DELETE_LOCKED, DELETE_UNLOCKED, READ_RANGE, STAT, WRITE_WHOLE } from './scripts';
+import { takeSnapshot } from './snapshot';
+import { transfer } from './transfer';
+
+/** Redis (one server or a Cluster) as DESIGN §5 lays it out: a string per file. */
+export class RedisDriver implements StorageDriver {
+  readonly backend = 'redis';
+  readonly pathRules = REDIS_PATH_RULES;
+  readonly location: string;
+  private readonly keys: RedisKeys;
+
+  constructor(
+    private readonly connection: RedisConnection,
+    options: { keyPrefix: string; ttlSeconds?: number },
+    private readonly ttlSeconds = options.ttlSeconds,
+  ) {
+    this.location = connection.location;
+    this.keys = new RedisKeys(options.keyPrefix);
+  }
+
+  private get client() {
+    return this.connection.client;
+  }
+
+  lock(path: string, ttlMs: number): Promise<DriverLock | undefined> {
+    return RedisLock.acquire(this.client, path, this.keys.lock(path), ttlMs);
+  }
+
+  async stat(path: string): Promise<FileStat | undefined> {
+    const size = Number(await STAT.run(this.client, [this.keys.data(path)], []));
+    return size < 0 ? undefined : { path, size };
+  }
+
+  async read(path: string, range: ResolvedRange): Promise<Buffer | undefined> {
+    const key = this.keys.data(path);
+    if (range.start === 0 && range.end === undefined) {
+      return (await this.client.getBuffer(key)) ?? undefined;
+    }
+    const empty = range.end !== undefined && range.end <= range.start;
+    const reply = (await READ_RANGE.runBuffer(
+      this.client,
+      [key],
+      [range.start, range.end === undefined ? -1 : range.end - 1, empty ? '1' : '0'],
+    )) as Buffer | null;
+    return reply ?? undefined;
+  }
+
+  async openReadStream(path: string, range: ResolvedRange): Promise<Readable | undefined> {
+    const snapshot = await takeSnapshot(
+      this.client,
+      path,
+      this.snapshotKeys(path),
+      range,
+      CHUNK_BYTES,
+    );
+    return snapshot && snapshotStream(snapshot, (error) => this.typed(error, path));
+  }
+
+  async openReader(path: string): Promise<Reader | undefined> {
+    const snapshot = await takeSnapshot(
+      this.client,
+      path,
+      this.snapshotKeys(path),
+      { start: 0 },
+      CHUNK_BYTES,
+    );
+    return snapshot && snapshotReader(snapshot);
+  }
+
+  createDraft(path: string, lock: DriverLock, start: 'empty' | 'current'): Promise<Draft> {
+    return RedisDraft.create(
+      {
+        client: this.client,
+        path,
+        dataKey: this.keys.data(path),
+        tempKey: this.keys.temp(path, newToken()),
+        lock: asRedisLock(lock),
+        ttlSeconds: this.ttlSeconds,
+      },
+      start,
+    );
+  }
+
+  async *list(pattern: Pattern): AsyncIterable<string> {
+    for await (const batch of scanKeys(this.connection, this.keys.match(pattern))) {
+      for (const key of batch) {
+        const path = this.keys.pathOf(key);
+        if (path !== undefined) yield path;
+      }
+    }
+  }
+
+  async deleteLocked(path: string, lock: DriverLock): Promise<boolean> {
+    const { key, token } = asRedisLock(lock);
+    const reply = Number(
+      await DELETE_LOCKED.run(this.client, [key, this.keys.data(path)], [token]),
+    );
+    if (reply < 0) throw lockLostError(path);
+    return reply === 1;
+  }
+
+  copyLocked(from: string, to: string, locks: { from: DriverLock; to: DriverLock }) {
+    return this.transfer('cp', from, to, locks);
+  }
+
+  moveLocked(from: string, to: string, locks: { from: DriverLock; to: DriverLock }) {
+    return this.transfer('mv', from, to, locks);
+  }
+
+  async writeWhole(
+    path: string,
+    data: Buffer,
+    exclusive: boolean,
+  ): Promise<'written' | 'locked' | 'exists'> {
+    checkSize(path, data.length);
+    const reply = await WRITE_WHOLE.run(
+      this.client,
+      [this.keys.lock(path), this.keys.data(path)],
+      [data, exclusive ? '1' : '0', String(this.ttlSeconds ?? 0)],
+    );
+    return reply as 'written' | 'locked' | 'exists';
+  }
+
+  async deleteUnlocked(path: string): Promise<'deleted' | 'missing' | 'locked'> {
+    const reply = await DELETE_UNLOCKED.run(
+      this.client,
+      [this.keys.lock(path), this.keys.data(path)],
+      [],
+    );
+    return reply as 'deleted' | 'missing' | 'locked';
+  }
+
+  ping(): Promise<void> {
+    return this.connection.ping();
+  }
+
+  close(): Promise<void> {
+    return this.connection.close();
+  }
+
+  translateError(error: unknown, path?: string): Error | undefined {
+    return translateRedisError(error, this.location, path);
+  }
+
+  private transfer(
+    kind: 'cp' | 'mv',
+    from: string,
+    to: string,
+    locks: { from: DriverLock; to: DriverLock },
+  ): Promise<boolean> {
+    return transfer(
+      {
+        client: this.client,
+        cluster: this.connection.cluster !== undefined,
+        keys: this.keys,
+        ttlSeconds: this.ttlSeconds,
+      },
+      kind,
+      from,
+      to,
+      { from: asRedisLock(locks.from), to: asRedisLock(locks.to) },
+    );
+  }
+
+  private snapshotKeys(path: string): { data: string; snapshot: string } {
+    return { data: this.keys.data(path), snapshot: this.keys.snapshot(path, newToken()) };
+  }
+
+  /** An error for a stream's consumer, typed as the facade would. */
+  private typed(error: unknown, path: string): Error {
+    if (error instanceof FileSystemError) return error;
+    return (
+      this.translateError(error, path) ??
+      new FileSystemError('EIO', `redis backend failed on '${path}': ${String(error)}`, {
+        path,
+        cause: error,
+      })
+    );
+  }
+}

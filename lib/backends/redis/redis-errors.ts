@@ -1,0 +1,90 @@
+import { BackendUnavailableError, FileNotFoundError, FileSystemError } from '../../core';
+import { redactUrl } from '../redact';
+
+/** Thrown by aiofs itself when it finds no server to talk to (e.g. a cluster with no master). */
+export class RedisNotConnectedError extends Error {
+  override readonly name = 'RedisNotConnectedError';
+}
+
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+const CONNECTION_MESSAGES =
+  /Connection is closed|Stream isn't writeable|enableOfflineQueue|Command timed out|None of startup nodes|Failed to refresh slots cache|Cluster isn't ready|Too many Cluster redirections|max retries per request|Connection in subscriber mode/i;
+
+/** Replies of a server that is there but cannot serve now, or refuses who we are. */
+const UNAVAILABLE_REPLIES =
+  /^(LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|BUSY|READONLY|NOREPLICAS|NOAUTH|WRONGPASS)\b/;
+
+/** One line about `error`, without secrets. */
+function describe(error: Error & { code?: unknown }): string {
+  const line = String(error.message ?? '')
+    .split('\n')[0]
+    .slice(0, 200);
+  const code = typeof error.code === 'string' ? error.code : '';
+  return redactUrl(code && !line.includes(code) ? `${code}: ${line}` : line);
+}
+
+/** Types an ioredis error (DESIGN §2's table); undefined lets the facade wrap it as EIO. */
+export function translateRedisError(
+  error: unknown,
+  location: string,
+  path?: string,
+): Error | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { code } = error as { code?: unknown };
+  const message = String(error.message ?? '');
+  if (
+    error instanceof RedisNotConnectedError ||
+    error.name === 'MaxRetriesPerRequestError' ||
+    error.name === 'ClusterAllFailedError' ||
+    (typeof code === 'string' && CONNECTION_CODES.has(code)) ||
+    CONNECTION_MESSAGES.test(message) ||
+    UNAVAILABLE_REPLIES.test(message)
+  ) {
+    return new BackendUnavailableError('redis', location, {
+      cause: error,
+      path,
+      detail: /^(NOAUTH|WRONGPASS)/.test(message)
+        ? 'authentication failed'
+        : describe(error as Error & { code?: unknown }),
+    });
+  }
+  if (message.startsWith('WRONGTYPE') && path) {
+    return new FileNotFoundError(path, {
+      cause: error,
+      message: `'${path}' is not a file: its Redis key holds another type than a string`,
+    });
+  }
+  if (/string exceeds maximum allowed size/i.test(message)) {
+    return new FileSystemError(
+      'EFBIG',
+      `${path ? `'${path}'` : 'A file'} would grow past the largest string Redis at ${location} allows (proto-max-bulk-len); nothing was committed`,
+      { path, cause: error },
+    );
+  }
+  if (message.startsWith('OOM')) {
+    return new FileSystemError(
+      'ENOSPC',
+      `Redis at ${location} is out of memory (maxmemory)${path ? ` writing '${path}'` : ''}`,
+      { path, cause: error },
+    );
+  }
+  if (message.startsWith('NOPERM')) {
+    return new FileSystemError(
+      'EACCES',
+      `Redis at ${location} refused a command to this user${path ? ` on '${path}'` : ''}: ${describe(error)}`,
+      { path, cause: error },
+    );
+  }
+  return undefined;
+}

@@ -1,0 +1,176 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+/** A Lua script run by EVALSHA, falling back to EVAL once when the server does not know it yet. */
+export class LuaScript {
+  readonly sha: string;
+
+  constructor(readonly lua: string) {
+    this.sha = createHash('sha1').update(lua).digest('hex');
+  }
+
+  async run(
+    client: Redis,
+    keys: string[],
+    args: Array<string | Buffer | number>,
+  ): Promise<unknown> {
+    try {
+      return await client.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!isNoScript(error)) throw error;
+      return client.eval(this.lua, keys.length, ...keys, ...args);
+    }
+  }
+
+  /** Like `run`, with bulk replies as Buffers. */
+  async runBuffer(
+    client: Redis,
+    keys: string[],
+    args: Array<string | Buffer | number>,
+  ): Promise<unknown> {
+    try {
+      return await client.callBuffer('evalsha', this.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!isNoScript(error)) throw error;
+      return client.callBuffer('eval', this.lua, keys.length, ...keys, ...args);
+    }
+  }
+}
+
+function isNoScript(error: unknown): boolean {
+  return String((error as Error)?.message).startsWith('NOSCRIPT');
+}
+
+/** The TTL policy of a committed file: EXPIRE with ttlSeconds, else PERSIST. ARGV[n] = seconds or '0'. */
+const applyTtl = (key: string, arg: string) => `
+if ${arg} ~= '0' then redis.call('EXPIRE', ${key}, ${arg}) else redis.call('PERSIST', ${key}) end`;
+
+/** KEYS: lock, attached keys…; ARGV: token, lock ttl ms, attached keys' ttl ms. */
+export const RENEW_LOCK = new LuaScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+for i = 2, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
+return 1`);
+
+/** KEYS: lock; ARGV: token. */
+export const RELEASE_LOCK = new LuaScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`);
+
+/** KEYS: lock, data; ARGV: value, exclusive '1'/'0', ttl seconds or '0'. */
+export const WRITE_WHOLE = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 'locked' end
+if ARGV[2] == '1' and redis.call('EXISTS', KEYS[2]) == 1 then return 'exists' end
+if ARGV[3] ~= '0' then
+  redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[3])
+else
+  redis.call('SET', KEYS[2], ARGV[1])
+end
+return 'written'`);
+
+/** KEYS: lock, data. Keys of other types than string are not files. */
+export const DELETE_UNLOCKED = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 'locked' end
+if redis.call('TYPE', KEYS[2]).ok ~= 'string' then return 'missing' end
+redis.call('DEL', KEYS[2])
+return 'deleted'`);
+
+/** KEYS: lock, data; ARGV: token. -1 when the lock is not ours. */
+export const DELETE_LOCKED = new LuaScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+if redis.call('TYPE', KEYS[2]).ok ~= 'string' then return 0 end
+return redis.call('DEL', KEYS[2])`);
+
+/** KEYS: data. The size, or -1 when there is no file. */
+export const STAT = new LuaScript(`
+if redis.call('TYPE', KEYS[1]).ok ~= 'string' then return -1 end
+return redis.call('STRLEN', KEYS[1])`);
+
+/** KEYS: data; ARGV: start, end inclusive, '1' when the range is empty. Nil when there is no file. */
+export const READ_RANGE = new LuaScript(`
+local t = redis.call('TYPE', KEYS[1]).ok
+if t == 'none' then return false end
+if t ~= 'string' then return redis.error_reply('WRONGTYPE Operation against a key holding the wrong kind of value') end
+if ARGV[3] == '1' then return '' end
+return redis.call('GETRANGE', KEYS[1], ARGV[1], ARGV[2])`);
+
+/**
+ * KEYS: data, snapshot; ARGV: start, end ('' = the end), most bytes to return directly, snapshot
+ * ttl ms. Nil when there is no file; {size, bytes} when the clamped range is small enough;
+ * else {size}, after copying the whole value to the snapshot key.
+ */
+export const SNAPSHOT = new LuaScript(`
+if redis.call('TYPE', KEYS[1]).ok ~= 'string' then return false end
+local size = redis.call('STRLEN', KEYS[1])
+local e = size
+if ARGV[2] ~= '' then e = math.min(tonumber(ARGV[2]), size) end
+local s = math.min(tonumber(ARGV[1]), e)
+if e - s <= tonumber(ARGV[3]) then
+  if e == s then return {size, ''} end
+  return {size, redis.call('GETRANGE', KEYS[1], s, e - 1)}
+end
+redis.call('COPY', KEYS[1], KEYS[2], 'REPLACE')
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+return {size}`);
+
+/** KEYS: data, temp; ARGV: temp ttl ms. The size copied, or -1 when there is no file. */
+export const DRAFT_FROM_CURRENT = new LuaScript(`
+if redis.call('TYPE', KEYS[1]).ok ~= 'string' then return -1 end
+redis.call('COPY', KEYS[1], KEYS[2], 'REPLACE')
+redis.call('PEXPIRE', KEYS[2], ARGV[1])
+return redis.call('STRLEN', KEYS[2])`);
+
+/** KEYS: temp; ARGV: bytes, ttl ms. The new length. */
+export const TEMP_APPEND = new LuaScript(`
+local n = redis.call('APPEND', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return n`);
+
+/** KEYS: temp; ARGV: offset, bytes, ttl ms. The new length (a gap is zero-filled). */
+export const TEMP_SET_RANGE = new LuaScript(`
+local n = redis.call('SETRANGE', KEYS[1], ARGV[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return n`);
+
+/** KEYS: temp; ARGV: size, ttl ms. Cuts or zero-extends the temp value to size. */
+export const TEMP_TRUNCATE = new LuaScript(`
+local size = tonumber(ARGV[1])
+local len = redis.call('STRLEN', KEYS[1])
+if size < len then
+  local kept = ''
+  if size > 0 then kept = redis.call('GETRANGE', KEYS[1], 0, size - 1) end
+  redis.call('SET', KEYS[1], kept, 'PX', ARGV[2])
+elseif size > len then
+  redis.call('SETRANGE', KEYS[1], size - 1, '\\0')
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return size`);
+
+/**
+ * KEYS: lock, data, temp; ARGV: token, 'set' or 'rename', bytes (the whole value for 'set', the
+ * tail still to append for 'rename'), ttl seconds or '0', '1' to release the lock.
+ * 1 when committed; 0 when the lock is not ours; -1 when the temp key is gone.
+ */
+export const COMMIT = new LuaScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == 'set' then
+  redis.call('SET', KEYS[2], ARGV[3])
+else
+  if redis.call('EXISTS', KEYS[3]) == 0 then return -1 end
+  if #ARGV[3] > 0 then redis.call('APPEND', KEYS[3], ARGV[3]) end
+  redis.call('RENAME', KEYS[3], KEYS[2])
+end${applyTtl('KEYS[2]', 'ARGV[4]')}
+if ARGV[5] == '1' then redis.call('DEL', KEYS[1]) end
+return 1`);
+
+/** KEYS: from, to (one slot); ARGV: ttl seconds or '0'. 1 when copied, 0 when there is no source. */
+export const COPY_SAME_SLOT = new LuaScript(`
+if redis.call('TYPE', KEYS[1]).ok ~= 'string' then return 0 end
+redis.call('COPY', KEYS[1], KEYS[2], 'REPLACE')${applyTtl('KEYS[2]', 'ARGV[1]')}
+return 1`);
+
+/** KEYS: from, to (one slot); ARGV: ttl seconds or '0'. 1 when moved, 0 when there is no source. */
+export const MOVE_SAME_SLOT = new LuaScript(`
+if redis.call('TYPE', KEYS[1]).ok ~= 'string' then return 0 end
+redis.call('RENAME', KEYS[1], KEYS[2])${applyTtl('KEYS[2]', 'ARGV[1]')}
+return 1`);
