@@ -10,11 +10,15 @@ const CHUNK = 1024 * 1024;
 /** The part of the URL after `/files/`, percent-decoded; aiofs itself refuses `..` and friends. */
 function pathOf(request: Request): string {
   const raw = request.originalUrl.split('?')[0].replace(/^\/files\/?/, '');
+  let path: string;
   try {
-    return decodeURIComponent(raw);
+    path = decodeURIComponent(raw);
   } catch {
     throw new InvalidPathError(raw, 'bad percent-encoding');
   }
+  // aiofs would drop a leading '/', but over HTTP an absolute path is a traversal attempt.
+  if (path.startsWith('/')) throw new InvalidPathError(path, 'absolute paths are refused');
+  return path;
 }
 
 /** Streams `length` bytes of an open handle from its position, then closes it. */

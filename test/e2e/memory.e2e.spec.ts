@@ -1,0 +1,3 @@
+import { describeSampleE2E } from './sample.e2e';
+
+describeSampleE2E({ name: 'memory', env: () => ({ AIOFS_URL: 'memory://' }) });
