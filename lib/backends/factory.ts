@@ -8,6 +8,7 @@ export type BackendFactory = (options: never) => Promise<FileLikeSystem>;
 const backends = new Map<string, () => Promise<BackendFactory>>([
   ['memory', async () => (await import('./memory')).createMemoryFileSystem as BackendFactory],
   ['local', async () => (await import('./local')).createLocalFileSystem as BackendFactory],
+  ['azure', async () => (await import('./azure')).createAzureFileSystem as BackendFactory],
   ['redis', async () => (await import('./redis')).createRedisFileSystem as BackendFactory],
 ]);
 

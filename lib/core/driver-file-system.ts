@@ -174,6 +174,7 @@ export class DriverFileSystem extends FileLikeSystem implements HandleHost {
     const buffer = toBuffer(data, p);
     const exclusive = checkFlag('exclusive', options?.exclusive);
     if (this.driver.writeWhole) {
+      await this.closingDone(p);
       const outcome = await this.guard(p, () => this.driver.writeWhole!(p, buffer, exclusive));
       if (outcome === 'locked') throw new BlockingIOError(p);
       if (outcome === 'exists') throw new FileExistsError(p);
@@ -290,13 +291,30 @@ export class DriverFileSystem extends FileLikeSystem implements HandleHost {
     return handle;
   }
 
+  /**
+   * Waits for this file system's handles of `path` that are closing (a Writable destroyed by
+   * `pipeline()` is still aborting when the pipeline rejects), so that the next writer here does
+   * not find their lock still held.
+   */
+  private async closingDone(path: string): Promise<void> {
+    const closing = [...this.handles].filter((h) => h.closed && h.path === path);
+    // close() on a closing handle waits for it to finish and never throws.
+    if (closing.length > 0) await Promise.all(closing.map((h) => h.close()));
+  }
+
+  /** The driver's lock of `path`, or undefined when another writer holds it. */
+  private async tryLock(path: string): Promise<DriverLock | undefined> {
+    await this.closingDone(path);
+    return this.guard(path, () => this.driver.lock(path, this.lockTtlMs));
+  }
+
   /** Takes the lock of `path`, waiting up to `waitMs` for another writer to let go. */
   private async acquire(path: string, waitMs: number): Promise<Lease> {
     const deadline = Date.now() + waitMs;
     let pause = LOCK_RETRY_MIN_MS;
     for (;;) {
       const started = Date.now();
-      const lock = await this.guard(path, () => this.driver.lock(path, this.lockTtlMs));
+      const lock = await this.tryLock(path);
       if (lock) return new Lease(lock, this.lockTtlMs, started);
       const left = deadline - Date.now();
       if (left <= 0) {
@@ -310,9 +328,10 @@ export class DriverFileSystem extends FileLikeSystem implements HandleHost {
   }
 
   private async removeOne(path: string): Promise<'deleted' | 'missing' | 'locked'> {
+    await this.closingDone(path);
     if (this.driver.deleteUnlocked)
       return this.guard(path, () => this.driver.deleteUnlocked!(path));
-    const lock = await this.guard(path, () => this.driver.lock(path, this.lockTtlMs));
+    const lock = await this.tryLock(path);
     if (!lock) return 'locked';
     try {
       return (await this.guard(path, () => this.driver.deleteLocked(path, lock)))
@@ -334,7 +353,7 @@ export class DriverFileSystem extends FileLikeSystem implements HandleHost {
     const locks: DriverLock[] = [];
     try {
       for (const p of [src, dst]) {
-        const lock = await this.guard(p, () => this.driver.lock(p, this.lockTtlMs));
+        const lock = await this.tryLock(p);
         if (!lock) throw new BlockingIOError(p);
         locks.push(lock);
       }

@@ -1,0 +1,77 @@
+import type * as AzureSdk from '@azure/storage-blob';
+import type {
+  ContainerClient,
+  RequestPolicy,
+  RequestPolicyFactory,
+  WebResource,
+} from '@azure/storage-blob';
+import { InvalidArgumentError } from '../../core';
+import type { AzureSettings } from './azure-settings';
+
+export type Sdk = typeof AzureSdk;
+
+/**
+ * The SDK's `tryTimeoutInMs` only asks the server to give up; this also bounds how long the client
+ * waits for each try's answer (the headers), so an unreachable host fails in bounded time. A
+ * response body that is already streaming is not cut.
+ */
+function requestTimeoutPolicy(timeoutMs: number): RequestPolicyFactory {
+  return {
+    create: (next: RequestPolicy): RequestPolicy => ({
+      sendRequest: (request: WebResource) => {
+        if (!(request.timeout > 0)) request.timeout = timeoutMs;
+        return next.sendRequest(request);
+      },
+    }),
+  };
+}
+
+/** The container's client, on a pipeline with few, short retries. No network call. */
+export function containerClientFor(sdk: Sdk, settings: AzureSettings): ContainerClient {
+  const { source } = settings;
+  if (source.kind === 'containerClient') return source.containerClient as ContainerClient;
+  let url: string;
+  let credential: AzureSdk.StorageSharedKeyCredential | AzureSdk.AnonymousCredential | object;
+  if (source.kind === 'connectionString') {
+    let parsed: AzureSdk.BlobServiceClient;
+    try {
+      parsed = sdk.BlobServiceClient.fromConnectionString(source.connectionString);
+    } catch {
+      // The SDK's message may quote the string; ours never does.
+      throw new InvalidArgumentError(
+        'connectionString is not a valid storage connection string: it needs AccountName and AccountKey (or SharedAccessSignature) and a BlobEndpoint or EndpointSuffix',
+      );
+    }
+    url = parsed.url;
+    credential = parsed.credential;
+  } else {
+    url = source.accountUrl;
+    credential = source.credential ?? new sdk.AnonymousCredential();
+  }
+  const pipeline = sdk.newPipeline(credential as AzureSdk.AnonymousCredential, {
+    retryOptions: {
+      maxTries: settings.maxTries,
+      tryTimeoutInMs: settings.requestTimeoutMs,
+      retryDelayInMs: 200,
+      maxRetryDelayInMs: 2_000,
+    },
+  });
+  pipeline.factories.push(requestTimeoutPolicy(settings.requestTimeoutMs));
+  return new sdk.BlobServiceClient(url, pipeline).getContainerClient(settings.container);
+}
+
+/** The account, endpoint and container, for messages: no query (a SAS), no key. */
+export function describeContainer(client: ContainerClient): string {
+  let endpoint = client.url;
+  try {
+    const url = new URL(client.url);
+    url.search = '';
+    url.hash = '';
+    url.username = '';
+    url.password = '';
+    endpoint = url.toString();
+  } catch {
+    endpoint = client.url.split('?')[0];
+  }
+  return `account '${client.accountName}' (${endpoint}), container '${client.containerName}'`;
+}

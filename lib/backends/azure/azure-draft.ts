@@ -1,0 +1,226 @@
+import type { BlockBlobClient } from '@azure/storage-blob';
+import { FileSystemError, lockLostError, type Draft } from '../../core';
+import { isConditionFailed } from './azure-errors';
+import type { AzureLock } from './azure-lock';
+import { loadBase, readBase, type BaseVersion } from './base-version';
+import {
+  BLOCK_BYTES,
+  DEFAULT_ID_BYTES,
+  idBytesBeside,
+  MAX_BLOCKS,
+  newBlockId,
+  Stager,
+  type PlacedBlock,
+} from './blocks';
+import { IntervalSet } from './interval-set';
+import { Spool } from './spool';
+
+/**
+ * The uncommitted new content of a blob (DESIGN §4: stage blocks, commit the block list).
+ *
+ * The content is the base version's bytes below `baseLimit`, overlaid by this draft's own writes
+ * (kept in a local spool file, so they can be read back and re-staged), zeros elsewhere. While the
+ * writes run forward, every full block past the base is staged at once, so a stream of any size
+ * needs only a few blocks of memory. At commit, the base's committed blocks that no write touched
+ * are kept as they are, the other ranges are staged from the overlay, and the block list is
+ * committed on the condition that the blob is still the version the draft started from: atomic for
+ * readers, and refused if another writer got in.
+ */
+export class AzureDraft implements Draft {
+  private length: number;
+  private baseLimit: number;
+  private readonly written = new IntervalSet();
+  private readonly spool = new Spool();
+  private readonly stager: Stager;
+  /** Blocks this draft staged early; each still holds the content of its range. */
+  private staged: PlacedBlock[] = [];
+  /** Where the next early block starts. */
+  private stageFrom: number;
+  private lastBlockMerged = false;
+  private finished = false;
+
+  private constructor(
+    private readonly blob: BlockBlobClient,
+    private readonly lock: AzureLock,
+    private readonly base: BaseVersion,
+    private readonly idBytes: number,
+    private readonly reusable: PlacedBlock[],
+  ) {
+    this.length = base.size;
+    this.baseLimit = base.size;
+    this.stageFrom = base.size;
+    this.stager = new Stager(blob);
+  }
+
+  static async create(
+    blob: BlockBlobClient,
+    lock: AzureLock,
+    start: 'empty' | 'current',
+  ): Promise<AzureDraft> {
+    const found = await loadBase(blob, start === 'current');
+    const base = start === 'current' ? found : { etag: found.etag, size: 0, blocks: [] };
+    const idBytes = idBytesBeside(base.blocks);
+    return new AzureDraft(
+      blob,
+      lock,
+      base,
+      idBytes ?? DEFAULT_ID_BYTES,
+      idBytes === undefined ? [] : base.blocks,
+    );
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
+  async read(position: number, length: number): Promise<Buffer> {
+    return this.content(position, Math.max(0, Math.min(length, this.length - position)));
+  }
+
+  async write(position: number, data: Buffer): Promise<void> {
+    const end = position + data.length;
+    if (position >= this.length) await this.mergeSmallLastBlock();
+    this.staged = this.staged.filter((b) => b.end <= position || b.start >= end);
+    await this.spool.write(position, data);
+    this.written.add(position, end);
+    this.length = Math.max(this.length, end);
+    await this.stageFullBlocks(position, data);
+  }
+
+  async truncate(size: number): Promise<void> {
+    if (size < this.length) {
+      this.written.clip(size);
+      this.staged = this.staged.filter((b) => b.end <= size);
+      this.baseLimit = Math.min(this.baseLimit, size);
+      this.stageFrom = Math.min(this.stageFrom, size);
+      await this.spool.truncate(size);
+    }
+    this.length = size;
+  }
+
+  async commit(): Promise<void> {
+    if (this.finished) return;
+    await this.stager.drain();
+    if (!(await this.lock.renew())) throw lockLostError(this.lock.path);
+    const conditions = this.base.etag ? { ifMatch: this.base.etag } : { ifNoneMatch: '*' };
+    const kept = this.keptBlocks();
+    try {
+      if (kept.length === 0 && this.length <= BLOCK_BYTES) {
+        const data = await this.content(0, this.length);
+        await this.blob.upload(data, data.length, { conditions });
+      } else {
+        const ids = await this.stageGaps(kept);
+        if (ids.length > MAX_BLOCKS) {
+          throw new FileSystemError(
+            'EFBIG',
+            `'${this.lock.path}' would have ${ids.length} blocks; a blob holds at most ${MAX_BLOCKS}`,
+            { path: this.lock.path },
+          );
+        }
+        await this.blob.commitBlockList(ids, { conditions });
+      }
+    } catch (error) {
+      if (isConditionFailed(error)) throw lockLostError(this.lock.path);
+      throw error;
+    }
+    this.finished = true;
+    await this.spool.dispose();
+  }
+
+  async discard(): Promise<void> {
+    this.finished = true;
+    // Staged blocks that are never committed are dropped by the service.
+    await this.stager.settle();
+    await this.spool.dispose();
+  }
+
+  /** Early blocks and untouched base blocks, in content order; they never overlap. */
+  private keptBlocks(): PlacedBlock[] {
+    const base = this.reusable.filter(
+      (b) => b.end <= this.baseLimit && !this.written.overlaps(b.start, b.end),
+    );
+    return [...base, ...this.staged].sort((a, b) => a.start - b.start);
+  }
+
+  /** Stages what `kept` does not cover; the whole list of block ids, in order. */
+  private async stageGaps(kept: PlacedBlock[]): Promise<string[]> {
+    const ids: string[] = [];
+    let at = 0;
+    for (const block of [...kept, { id: '', start: this.length, end: this.length }]) {
+      for (let from = at; from < block.start; from += BLOCK_BYTES) {
+        const id = newBlockId(this.idBytes);
+        await this.stager.add(
+          id,
+          await this.content(from, Math.min(BLOCK_BYTES, block.start - from)),
+        );
+        ids.push(id);
+      }
+      if (block.id) ids.push(block.id);
+      at = block.end;
+    }
+    await this.stager.drain();
+    return ids;
+  }
+
+  /**
+   * Before the first write at the end: a small last block of the base is taken into the overlay, so
+   * that appends fill it up instead of adding one small block per session.
+   */
+  private async mergeSmallLastBlock(): Promise<void> {
+    if (this.lastBlockMerged) return;
+    this.lastBlockMerged = true;
+    const last = this.reusable.at(-1);
+    if (
+      !last ||
+      last.end !== this.length ||
+      last.end > this.baseLimit ||
+      last.end - last.start >= BLOCK_BYTES ||
+      this.written.overlaps(last.start, last.end)
+    ) {
+      return;
+    }
+    const bytes = await this.content(last.start, last.end - last.start);
+    await this.spool.write(last.start, bytes);
+    this.written.add(last.start, last.end);
+    this.stageFrom = Math.min(this.stageFrom, last.start);
+  }
+
+  /** Stages every full block from `stageFrom` whose bytes are all known (ours or past the base). */
+  private async stageFullBlocks(position: number, data: Buffer): Promise<void> {
+    while (this.stageFrom + BLOCK_BYTES <= this.length) {
+      const start = this.stageFrom;
+      const end = start + BLOCK_BYTES;
+      if (start < this.baseLimit && !this.written.covers(start, Math.min(end, this.baseLimit)))
+        return;
+      const bytes =
+        position <= start && end <= position + data.length
+          ? Buffer.from(data.subarray(start - position, end - position))
+          : await this.content(start, BLOCK_BYTES);
+      const id = newBlockId(this.idBytes);
+      this.staged.push({ id, start, end });
+      this.stageFrom = end;
+      await this.stager.add(id, bytes);
+    }
+  }
+
+  /** `length` bytes of the draft's content from `position`. */
+  private async content(position: number, length: number): Promise<Buffer> {
+    const out = Buffer.alloc(length);
+    for (const piece of this.written.pieces(position, position + length)) {
+      const at = piece.start - position;
+      if (piece.inside) {
+        (await this.spool.read(piece.start, piece.end - piece.start)).copy(out, at);
+      } else if (piece.start < this.baseLimit) {
+        const end = Math.min(piece.end, this.baseLimit);
+        await readBase(
+          this.blob,
+          this.base,
+          piece.start,
+          out.subarray(at, at + end - piece.start),
+          this.lock.path,
+        );
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,117 @@
+import type { Readable } from 'node:stream';
+import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
+import {
+  FileSystemError,
+  InvalidArgumentError,
+  type Draft,
+  type DriverLock,
+  type FileStat,
+  type Pattern,
+  type Reader,
+  type ResolvedRange,
+  type StorageDriver,
+} from '../../core';
+import { isNotFound, reasonOf, translateAzureError } from './azure-errors';
+import { AzureDraft } from './azure-draft';
+import { acquireLock, isAzureLock } from './azure-lock';
+import { listBlobNames } from './listing';
+import { openRangeStream, readRange } from './reads';
+import { openSnapshotReader } from './snapshot-reader';
+import { copyBlob, deleteBlob } from './transfer';
+
+/** One container of Azure Blob Storage (DESIGN §5): a block blob per path, leases as locks. */
+export class AzureDriver implements StorageDriver {
+  readonly backend = 'azure';
+  readonly pathRules = {};
+
+  constructor(
+    readonly container: ContainerClient,
+    /** Account, endpoint and container: never a key or SAS. */
+    readonly location: string,
+  ) {}
+
+  lock(path: string, ttlMs: number): Promise<DriverLock | undefined> {
+    return acquireLock(this.container, path, ttlMs);
+  }
+
+  async stat(path: string): Promise<FileStat | undefined> {
+    try {
+      const props = await this.blob(path).getProperties();
+      return {
+        path,
+        size: props.contentLength ?? 0,
+        modifiedAt: props.lastModified,
+        etag: props.etag,
+      };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  read(path: string, range: ResolvedRange): Promise<Buffer | undefined> {
+    return readRange(this.blob(path), range);
+  }
+
+  openReadStream(path: string, range: ResolvedRange): Promise<Readable | undefined> {
+    return openRangeStream(this.blob(path), range, (error) => this.typed(error, path));
+  }
+
+  openReader(path: string): Promise<Reader | undefined> {
+    return openSnapshotReader(this.blob(path));
+  }
+
+  createDraft(path: string, lock: DriverLock, start: 'empty' | 'current'): Promise<Draft> {
+    return AzureDraft.create(this.blob(path), this.azureLock(lock), start);
+  }
+
+  list(pattern: Pattern): AsyncIterable<string> {
+    return listBlobNames(this.container, pattern.prefix);
+  }
+
+  deleteLocked(path: string): Promise<boolean> {
+    return deleteBlob(this.blob(path));
+  }
+
+  copyLocked(from: string, to: string): Promise<boolean> {
+    return copyBlob(this.blob(from), this.blob(to));
+  }
+
+  async moveLocked(from: string, to: string): Promise<boolean> {
+    if (!(await copyBlob(this.blob(from), this.blob(to)))) return false;
+    await deleteBlob(this.blob(from));
+    return true;
+  }
+
+  async ping(): Promise<void> {
+    await this.container.getProperties();
+  }
+
+  async close(): Promise<void> {}
+
+  translateError(error: unknown, path?: string): Error | undefined {
+    return translateAzureError(error, this.location, path);
+  }
+
+  /** A stream's error, typed like the facade types a call's. */
+  private typed(error: unknown, path: string): Error {
+    return (
+      this.translateError(error, path) ??
+      new FileSystemError('EIO', `azure backend failed on '${path}': ${reasonOf(error)}`, {
+        path,
+        cause: error,
+      })
+    );
+  }
+
+  private blob(path: string): BlockBlobClient {
+    return this.container.getBlockBlobClient(path);
+  }
+
+  private azureLock(lock: DriverLock) {
+    if (!isAzureLock(lock)) {
+      throw new InvalidArgumentError(`'${lock.path}' is locked by another backend's lock`);
+    }
+    return lock;
+  }
+}
