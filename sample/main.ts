@@ -5,7 +5,12 @@ import { AppModule } from './app.module';
 
 async function bootstrap(): Promise<void> {
   // No body parser: PUT /files streams the raw request body, whatever its Content-Type.
-  const app = await NestFactory.create(AppModule, { bodyParser: false });
+  // forceCloseConnections: a shutdown does not wait for slow clients; their uploads are aborted
+  // (nothing half-written is committed) and every lock is released before the process exits.
+  const app = await NestFactory.create(AppModule, {
+    bodyParser: false,
+    forceCloseConnections: true,
+  });
   // SIGTERM/SIGINT close the app: open writers are aborted, locks released, clients quit.
   app.enableShutdownHooks();
   const port = Number(process.env.PORT ?? 3000);
