@@ -1,5 +1,5 @@
 import type { BlockBlobClient } from '@azure/storage-blob';
-import { FileSystemError, lockLostError, type Draft } from '../../core';
+import { lockLostError, type Draft } from '../../core';
 import { isConditionFailed } from './azure-errors';
 import type { AzureLock } from './azure-lock';
 import { loadBase, readBase, type BaseVersion } from './base-version';
@@ -7,7 +7,6 @@ import {
   BLOCK_BYTES,
   DEFAULT_ID_BYTES,
   idBytesBeside,
-  MAX_BLOCKS,
   newBlockId,
   Stager,
   type PlacedBlock,
@@ -110,13 +109,6 @@ export class AzureDraft implements Draft {
         await this.blob.upload(data, data.length, { conditions });
       } else {
         const ids = await this.stageGaps(kept);
-        if (ids.length > MAX_BLOCKS) {
-          throw new FileSystemError(
-            'EFBIG',
-            `'${this.lock.path}' would have ${ids.length} blocks; a blob holds at most ${MAX_BLOCKS}`,
-            { path: this.lock.path },
-          );
-        }
         await this.blob.commitBlockList(ids, { conditions });
       }
     } catch (error) {

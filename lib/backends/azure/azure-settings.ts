@@ -118,6 +118,14 @@ function checkAccountUrl(value: unknown, credential: unknown): AzureSource {
       `credential must be a TokenCredential from @azure/identity (e.g. new DefaultAzureCredential()) or a StorageSharedKeyCredential, not ${describe(credential)}`,
     );
   }
+  if (
+    url.protocol !== 'https:' &&
+    typeof (credential as { getToken?: unknown }).getToken === 'function'
+  ) {
+    throw new InvalidArgumentError(
+      'A TokenCredential needs an https accountUrl: the SDK never sends a bearer token over plain http',
+    );
+  }
   return { kind: 'accountUrl', accountUrl: url.toString(), credential };
 }
 

@@ -7,8 +7,6 @@ const MiB = 1024 * 1024;
 export const BLOCK_BYTES = 4 * MiB;
 /** Blocks uploaded at once by one draft; with BLOCK_BYTES, bounds a draft's memory. */
 export const STAGE_CONCURRENCY = 4;
-/** A committed blob holds at most this many blocks. */
-export const MAX_BLOCKS = 50_000;
 /**
  * Raw bytes of our block ids: 48, like the SDK's own `uploadData`, so that our blocks can be
  * committed beside a blob's existing ones (Azure wants one id length per blob).
