@@ -1,9 +1,11 @@
 import type { Bench } from '../harness';
 import { localSuite } from './local.bench';
+import { redisSuite } from './redis.bench';
 
 /** A suite measures its workloads into `bench`; it returns a reason string when it cannot run. */
 export type Suite = (bench: Bench) => Promise<void | string>;
 
 export const suites: Record<string, Suite> = {
   local: localSuite,
+  redis: redisSuite,
 };

@@ -98,9 +98,14 @@ export class DriverFileSystem extends FileLikeSystem implements HandleHost {
   }
 
   async ls(pattern = '*'): Promise<string[]> {
+    this.assertOpen();
     const found: string[] = [];
-    for await (const path of this.scan(pattern)) found.push(path);
-    return found.sort();
+    for await (const batch of this.matchBatches(this.pattern(pattern))) {
+      for (const path of batch) found.push(path);
+    }
+    found.sort();
+    // A listing may repeat a path (Redis SCAN while the server rehashes).
+    return found.filter((path, i) => i === 0 || path !== found[i - 1]);
   }
 
   async *scan(pattern = '*'): AsyncIterable<string> {
@@ -370,15 +375,25 @@ export class DriverFileSystem extends FileLikeSystem implements HandleHost {
   }
 
   private async *matches(pattern: Pattern): AsyncIterable<string> {
+    for await (const batch of this.matchBatches(pattern)) yield* batch;
+  }
+
+  /** The paths matching `pattern`, a batch at a time when the driver lists in batches. */
+  private async *matchBatches(pattern: Pattern): AsyncIterable<string[]> {
     if (pattern.exact !== undefined) {
-      if (await this.existsNormalized(pattern.exact)) yield pattern.exact;
+      if (await this.existsNormalized(pattern.exact)) yield [pattern.exact];
       return;
     }
-    const iterator = this.driver.list(pattern)[Symbol.asyncIterator]();
+    const source: AsyncIterable<string | string[]> = this.driver.listBatches
+      ? this.driver.listBatches(pattern)
+      : this.driver.list(pattern);
+    const iterator = source[Symbol.asyncIterator]();
     for (;;) {
       const next = await this.guard(pattern.source, () => iterator.next());
       if (next.done) return;
-      if (pattern.matches(next.value)) yield next.value;
+      const batch = typeof next.value === 'string' ? [next.value] : next.value;
+      const matching = batch.filter((path) => pattern.matches(path));
+      if (matching.length > 0) yield matching;
     }
   }
 

@@ -34,6 +34,11 @@ export interface StorageDriver {
    * in any order, with bounded memory. Never the backend's own bookkeeping entries.
    */
   list(pattern: Pattern): AsyncIterable<string>;
+  /**
+   * Optional: what `list` yields, a batch at a time (e.g. one per reply of the server), so that
+   * a long listing costs no async step per path. A path may come twice; `ls` drops repeats.
+   */
+  listBatches?(pattern: Pattern): AsyncIterable<string[]>;
 
   /** Deletes `path`, whose lock the caller holds; false when it did not exist. */
   deleteLocked(path: string, lock: DriverLock): Promise<boolean>;

@@ -103,11 +103,18 @@ export class RedisDriver implements StorageDriver {
   }
 
   async *list(pattern: Pattern): AsyncIterable<string> {
-    for await (const batch of scanKeys(this.connection, this.keys.match(pattern))) {
-      for (const key of batch) {
+    for await (const batch of this.listBatches(pattern)) yield* batch;
+  }
+
+  /** One batch per SCAN reply: a long listing costs no async step per key. */
+  async *listBatches(pattern: Pattern): AsyncIterable<string[]> {
+    for await (const keys of scanKeys(this.connection, this.keys.match(pattern))) {
+      const paths: string[] = [];
+      for (const key of keys) {
         const path = this.keys.pathOf(key);
-        if (path !== undefined) yield path;
+        if (path !== undefined) paths.push(path);
       }
+      if (paths.length > 0) yield paths;
     }
   }
 
