@@ -125,7 +125,16 @@ export class RedisServer {
     await this.exited;
   }
 
-  /** Starts the server again on the same port (empty: there is no persistence). */
+  /** Freezes the process (SIGSTOP): a server that hangs without closing connections. */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.process?.kill('SIGCONT');
+  }
+
+  /** Starts the server again on the same port (empty, unless started with persistence). */
   async restart(): Promise<void> {
     await this.kill();
     await this.launch();
@@ -134,6 +143,7 @@ export class RedisServer {
   /** Stops the server and removes its folder. */
   async stop(): Promise<void> {
     if (this.process) {
+      this.resume();
       this.process.kill('SIGTERM');
       const timer = setTimeout(() => this.process?.kill('SIGKILL'), 3000);
       await this.exited;

@@ -109,6 +109,11 @@ export function checkRedisOptions(options: RedisFileSystemOptions): RedisSetting
       `Give one of url, client or cluster, not ${given.join(' and ')}`,
     );
   }
+  if (options.client !== undefined && options.redisOptions !== undefined) {
+    throw new InvalidArgumentError(
+      'redisOptions configures a client aiofs creates; set them on your own client instead',
+    );
+  }
   let source: RedisSource;
   if (options.client !== undefined) {
     source = { kind: 'client', client: checkClient(options.client) };

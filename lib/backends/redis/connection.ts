@@ -18,6 +18,8 @@ const NODE_OPTIONS: RedisOptions = {
   autoResendUnfulfilledCommands: false,
 };
 
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
 const reconnectDelay = (attempt: number) => Math.min(50 * attempt, 1000);
 
 /** The client aiofs talks through, and whether it owns it. */
@@ -47,13 +49,14 @@ export class RedisConnection {
   async close(): Promise<void> {
     if (!this.owned) return;
     const client = this.cluster ?? this.client;
+    const ended = new Promise((resolve) => client.once('end', resolve));
     try {
       if (client.status === 'ready') await client.quit();
     } catch {
       // already gone
-    } finally {
-      client.disconnect();
     }
+    client.disconnect();
+    if (client.status !== 'end') await Promise.race([ended, delay(1000)]);
   }
 }
 
