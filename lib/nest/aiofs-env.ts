@@ -69,18 +69,16 @@ export function aiofsOptionsFromEnv(
   if (options.backend === 'redis') {
     const password = get(names.redisPassword);
     const nodes = get(names.redisClusterNodes);
-    return {
-      ...options,
-      ...(password ? { redisOptions: { password } } : {}),
-      ...(nodes
-        ? {
-            cluster: {
-              nodes: parseNodes(names.redisClusterNodes, nodes),
-              ...(password ? { options: { redisOptions: { password } } } : {}),
-            },
-          }
-        : {}),
-    };
+    if (nodes) {
+      // The URL still names the backend and its query options; the nodes replace its host.
+      const { url: _seed, ...rest } = options;
+      return {
+        ...rest,
+        cluster: { nodes: parseNodes(names.redisClusterNodes, nodes) },
+        ...(password ? { redisOptions: { password } } : {}),
+      };
+    }
+    return { ...options, ...(password ? { redisOptions: { password } } : {}) };
   }
   if (options.backend === 'azure') {
     const connectionString = get(names.azureConnectionString);

@@ -40,7 +40,7 @@ export function describeSampleProcess(target: ProcessTarget): void {
       // warm up the code paths, then measure from a settled baseline
       await app.send('PUT', '/files/warm.bin', bytes(MiB));
       await app.send('GET', '/files/warm.bin');
-      const baseline = app.rssMiB();
+      let baseline = app.rssMiB();
       let peak = baseline;
       const tick = () => {
         peak = Math.max(peak, app.rssMiB());
@@ -51,6 +51,7 @@ export function describeSampleProcess(target: ProcessTarget): void {
       expect(put.status).toBe(201);
       expect(JSON.parse(put.body.toString())).toEqual({ path: 'big.bin', size });
       const upload = peak - baseline;
+      peak = baseline = app.rssMiB();
 
       let received = 0;
       const download = await new Promise<number>((resolve, reject) => {

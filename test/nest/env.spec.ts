@@ -27,7 +27,6 @@ describe('aiofsOptionsFromEnv', () => {
       undefined,
       {
         backend: 'redis',
-        url: 'redis://seed:7000',
         cluster: {
           nodes: [
             { host: 'a', port: 7000 },
