@@ -93,38 +93,51 @@ export async function connectRedis(settings: RedisSettings): Promise<RedisConnec
   const sdk = loadSdk<IoRedis>('ioredis', 'redis');
   let client: Redis | Cluster;
   let location: string;
+  // No retry while connecting the first time: an unreachable server fails createFileSystem at
+  // once, and leaves no reconnection behind. Reconnection is switched on once connected.
+  let keepReconnecting: () => void;
   if (source.kind === 'url') {
     location = urlLocation(source.url);
-    client = new sdk.Redis(source.url, {
+    const options: RedisOptions = {
       ...NODE_OPTIONS,
       enableOfflineQueue: false,
       retryStrategy: reconnectDelay,
       ...settings.redisOptions,
       lazyConnect: true,
-    });
+    };
+    const redis = new sdk.Redis(source.url, { ...options, retryStrategy: () => null });
+    keepReconnecting = () => (redis.options.retryStrategy = options.retryStrategy);
+    client = redis;
   } else {
     location = source.nodes.map((n) => `${n.host}:${n.port}`).join(',');
-    const options = source.options as ClusterOptions;
-    client = new sdk.Cluster(source.nodes, {
+    const given = source.options as ClusterOptions;
+    const options: ClusterOptions = {
       enableOfflineQueue: false,
       clusterRetryStrategy: (attempt: number) => Math.min(100 * attempt, 2000),
       slotsRefreshTimeout: 2000,
-      ...options,
-      redisOptions: { ...NODE_OPTIONS, ...settings.redisOptions, ...options.redisOptions },
+      ...given,
+      redisOptions: { ...NODE_OPTIONS, ...settings.redisOptions, ...given.redisOptions },
       lazyConnect: true,
-    });
+    };
+    const cluster = new sdk.Cluster(source.nodes, { ...options, clusterRetryStrategy: () => null });
+    keepReconnecting = () => (cluster.options.clusterRetryStrategy = options.clusterRetryStrategy);
+    client = cluster;
   }
   // ioredis reports every failed reconnection as an 'error' event; aiofs reports failed calls.
-  client.on('error', () => undefined);
+  // The last one tells why a first connection failed (e.g. NOAUTH), where connect() says less.
+  let reason: unknown;
+  client.on('error', (error: unknown) => (reason = error));
   try {
     await client.connect();
   } catch (error) {
-    client.disconnect();
+    if (client.status !== 'end') client.disconnect();
+    const cause = reason ?? error;
     throw (
-      translateRedisError(error, location) ??
-      new BackendUnavailableError('redis', location, { cause: error })
+      translateRedisError(cause, location) ??
+      new BackendUnavailableError('redis', location, { cause })
     );
   }
+  keepReconnecting();
   return source.kind === 'url'
     ? new RedisConnection(client as Redis, undefined, true, location)
     : new RedisConnection(client as unknown as Redis, client as Cluster, true, location);
