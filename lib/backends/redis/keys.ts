@@ -7,11 +7,12 @@ const GLOB_SPECIALS = /[*?[\]\\^]/g;
 
 /**
  * A key's part after the prefix that maps to a valid path: `:`-separated names, each free of the
- * characters paths refuse (controls, `\`, `{}`), and neither `.`, `..` nor a reserved name.
+ * characters paths refuse (controls, `\`, `{}`) and of `/` (its path would name another key),
+ * and neither `.`, `..` nor a reserved name.
  * The same rules as core's normalizePath (a test checks they agree), in one regex: listing
  * 100 000 keys must not cost a path parse each.
  */
-const NAME = String.raw`(?!\.\.?(?::|$))(?!${RESERVED_PREFIX.replace('.', '\\.')})[^:\u0000-\u001f\u007f-\u009f\\{}]+`;
+const NAME = String.raw`(?!\.\.?(?::|$))(?!${RESERVED_PREFIX.replace('.', '\\.')})[^:/\u0000-\u001f\u007f-\u009f\\{}]+`;
 const KEY_PATH = new RegExp(`^${NAME}(?::${NAME})*$`);
 /** A string of at most this many UTF-16 units has at most MAX_PATH_BYTES UTF-8 bytes. */
 const SURELY_SHORT = Math.floor(MAX_PATH_BYTES / 3);

@@ -93,6 +93,7 @@ describeRedis('redis: the Python aiofs key layout', () => {
       'bad\\name',
       'ctl\u0001',
       'odd{x}',
+      'with/slash',
     ]) {
       await raw.set(prefix + key, 'hidden');
     }

@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { BlockingIOError, InvalidPathError } from '../../../lib';
+import { caught } from '../../conformance/expect-error';
+import { describeRedis, freshPrefix, useRedis } from './redis-env';
+
+const MiB = 1024 * 1024;
+
+describeRedis("redis: aiofs's own keys", () => {
+  const redis = useRedis();
+
+  test('a writer has a lock key and a temp key in its data key’s hash tag, hidden from ls and expiring', async () => {
+    const prefix = freshPrefix();
+    const raw = redis.raw();
+    const fs = await redis.open({ keyPrefix: prefix, lockTtlMs: 10_000 });
+    await fs.writeFile('dir/f.txt', 'old');
+    const w = await fs.open('dir/f.txt', 'w');
+    await w.write(randomBytes(2 * MiB));
+    const keys = (await raw.keys(`${prefix}*`)).sort();
+    const lockKey = `${prefix}{${prefix}dir:f.txt}:.aiofs-lock`;
+    expect(keys[0]).toBe(`${prefix}dir:f.txt`);
+    expect(keys).toContain(lockKey);
+    const temp = keys.find((k) => k.startsWith(`${prefix}{${prefix}dir:f.txt}:.aiofs-tmp:`))!;
+    expect(temp).toBeDefined();
+    expect(keys).toHaveLength(3);
+    expect(await raw.pttl(lockKey)).toBeGreaterThan(0);
+    expect(await raw.pttl(lockKey)).toBeLessThanOrEqual(10_000);
+    // the temp key outlives the lock a little, then vanishes if its writer dies
+    expect(await raw.pttl(temp)).toBeGreaterThan(10_000);
+    expect(await raw.pttl(temp)).toBeLessThanOrEqual(2 * 10_000 + 5000);
+    const token = await raw.get(lockKey);
+    expect(token!.length).toBeGreaterThanOrEqual(20);
+
+    expect(await fs.ls()).toEqual(['dir/f.txt']);
+    expect(await fs.ls('*aiofs*')).toEqual([]);
+    for (const path of [
+      'dir/f.txt/.aiofs-lock',
+      '.aiofs-tmp:x',
+      `{${prefix}dir:f.txt}/.aiofs-lock`,
+      'dir/{f.txt}',
+    ]) {
+      expect(await caught(fs.readFile(path))).toBeInstanceOf(InvalidPathError);
+      expect(await caught(fs.writeFile(path, 'x'))).toBeInstanceOf(InvalidPathError);
+    }
+    await w.close();
+    expect(await raw.keys(`${prefix}*`)).toEqual([`${prefix}dir:f.txt`]);
+
+    const other = await fs.open('dir/f.txt', 'w');
+    expect(await raw.get(lockKey)).not.toBe(token); // a new random token each time
+    await other.write(randomBytes(2 * MiB));
+    await other.abort();
+    expect(await raw.keys(`${prefix}*`)).toEqual([`${prefix}dir:f.txt`]);
+  });
+
+  test('renewal and release act only while the lock holds our token', async () => {
+    const prefix = freshPrefix();
+    const raw = redis.raw();
+    const fs = await redis.open({ keyPrefix: prefix });
+    await fs.writeFile('f', 'old');
+    const w = await fs.open('f', 'w');
+    await w.write('mine');
+    const lockKey = `${prefix}{${prefix}f}:.aiofs-lock`;
+    await raw.set(lockKey, 'someone-else', 'PX', 60_000); // taken over
+    const error = await caught(w.close());
+    expect(error).toBeInstanceOf(BlockingIOError);
+    expect(error.message).toMatch(/lost/);
+    expect((await fs.readFile('f')).toString()).toBe('old');
+    expect(await raw.get(lockKey)).toBe('someone-else'); // not released by us
+    expect(await caught(fs.writeFile('f', 'x'))).toBeInstanceOf(BlockingIOError);
+    await raw.del(lockKey);
+  });
+
+  test('readers copy a big file to a snapshot key, kept alive while read and deleted after', async () => {
+    const prefix = freshPrefix();
+    const raw = redis.raw();
+    const fs = await redis.open({ keyPrefix: prefix });
+    const data = randomBytes(3 * MiB);
+    await fs.writeFile('big', data);
+    const snapshots = () => raw.keys(`${prefix}{${prefix}big}:.aiofs-snap:*`);
+
+    const r = await fs.open('big');
+    const [snap] = await snapshots();
+    expect(snap).toBeDefined();
+    expect(await raw.pttl(snap)).toBeGreaterThan(0);
+    expect(await fs.ls()).toEqual(['big']);
+    expect((await r.read(10)).equals(data.subarray(0, 10))).toBe(true);
+    await r.close();
+    expect(await snapshots()).toEqual([]);
+
+    const stream = await fs.openReadStream('big', { start: 5 });
+    expect(await snapshots()).toHaveLength(1);
+    let total = 0;
+    for await (const chunk of stream) total += (chunk as Buffer).length;
+    expect(total).toBe(data.length - 5);
+    expect(await snapshots()).toEqual([]);
+
+    const abandoned = await fs.openReadStream('big');
+    await new Promise((resolve) => abandoned.once('readable', resolve));
+    abandoned.destroy();
+    await new Promise((resolve) => abandoned.once('close', resolve));
+    expect(await snapshots()).toEqual([]);
+
+    // a small file is read at once: no snapshot key
+    await fs.writeFile('small', 'tiny');
+    const s = await fs.open('small');
+    expect(await raw.keys(`${prefix}{*`)).toEqual([]);
+    expect((await s.read()).toString()).toBe('tiny');
+    await s.close();
+  });
+});

@@ -1,0 +1,85 @@
+import fc from 'fast-check';
+import { compilePattern, normalizePath } from '../../../lib';
+import { REDIS_PATH_RULES, RedisKeys } from '../../../lib/backends/redis/keys';
+
+/** What a key means by core's own rules: the valid path whose data key it is, or undefined. */
+function reference(prefix: string, key: string): string | undefined {
+  if (!key.startsWith(prefix)) return undefined;
+  const path = key.slice(prefix.length).replaceAll(':', '/');
+  try {
+    const valid = normalizePath(path, REDIS_PATH_RULES) === path;
+    return valid && new RedisKeys(prefix).data(path) === key ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const PIECES = [
+  ':',
+  '/',
+  '.',
+  '..',
+  'a',
+  'é',
+  '公',
+  '🚀',
+  '{',
+  '}',
+  '\\',
+  '\u0000',
+  '\u0085',
+  '\u007f',
+  ' ',
+  '.aiofs',
+  '.aiofs-tmp',
+  '*',
+  '[',
+  '?',
+];
+
+describe('redis key layout (no server needed)', () => {
+  test('data keys are keyPrefix + the path with / as :', () => {
+    const keys = new RedisKeys('app:');
+    expect(keys.data('dir/sub/file.bin')).toBe('app:dir:sub:file.bin');
+    expect(keys.pathOf('app:dir:sub:file.bin')).toBe('dir/sub/file.bin');
+    expect(keys.lock('a/b')).toBe('app:{app:a:b}:.aiofs-lock');
+    expect(keys.temp('a/b', 't')).toBe('app:{app:a:b}:.aiofs-tmp:t');
+    expect(keys.pathOf(keys.lock('a/b'))).toBeUndefined();
+    expect(keys.pathOf('other:a')).toBeUndefined();
+  });
+
+  test('pathOf agrees with normalizePath on any key', () => {
+    const keys = new RedisKeys('p:');
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...PIECES), { maxLength: 12 }), (parts) => {
+        const key = `p:${parts.join('')}`;
+        expect(keys.pathOf(key)).toBe(reference('p:', key));
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (rest) => {
+        expect(keys.pathOf(`p:${rest}`)).toBe(reference('p:', `p:${rest}`));
+      }),
+      { numRuns: 2000 },
+    );
+    const long = `p:${'a'.repeat(1000)}:${'é'.repeat(12)}`;
+    expect(keys.pathOf(long)).toBe(reference('p:', long));
+    const tooLong = `p:${'a'.repeat(1000)}:${'é'.repeat(12)}x`;
+    expect(keys.pathOf(tooLong)).toBe(reference('p:', tooLong));
+    expect(keys.pathOf(tooLong)).toBeUndefined();
+  });
+
+  test.each([
+    ['*', 'p\\*x:*'],
+    ['dir/*', 'p\\*x:dir:*'],
+    ['a?c', 'p\\*x:a*c'],
+    ['*?*', 'p\\*x:*'],
+    ['weird[1]*', 'p\\*x:weird\\[1\\]*'],
+    ['h^at*', 'p\\*x:h\\^at*'],
+    ['star\\*name*', 'p\\*x:star\\*name*'],
+    ['100%*', 'p\\*x:100%*'],
+  ])('the SCAN MATCH of %p escapes Redis glob specials', (pattern, match) => {
+    expect(new RedisKeys('p*x:').match(compilePattern(pattern, REDIS_PATH_RULES))).toBe(match);
+  });
+});
