@@ -1,4 +1,5 @@
 import type { Bench } from '../harness';
+import { azureSuite } from './azure.bench';
 import { localSuite } from './local.bench';
 import { redisSuite } from './redis.bench';
 
@@ -7,5 +8,6 @@ export type Suite = (bench: Bench) => Promise<void | string>;
 
 export const suites: Record<string, Suite> = {
   local: localSuite,
+  azure: azureSuite,
   redis: redisSuite,
 };

@@ -185,7 +185,7 @@ export class DriverFileSystem extends FileLikeSystem implements HandleHost {
       if (outcome === 'exists') throw new FileExistsError(p);
       return;
     }
-    const handle = await this.openHandle(p, exclusive ? 'x' : 'w', {});
+    const handle = await this.openHandle(p, exclusive ? 'x' : 'w', {}, true);
     try {
       await handle.write(buffer);
     } catch (error) {
@@ -211,7 +211,7 @@ export class DriverFileSystem extends FileLikeSystem implements HandleHost {
         `openWriteStream's mode must be 'w', 'a' or 'x', not ${String(mode)}`,
       );
     }
-    const handle = await this.openHandle(path, mode, options);
+    const handle = await this.openHandle(path, mode, options, true);
     return writableFor(handle, this.streamChunkBytes);
   }
 
@@ -253,10 +253,12 @@ export class DriverFileSystem extends FileLikeSystem implements HandleHost {
 
   // internals
 
+  /** `sequential`: the handle stays internal and only writes forward (write streams, writeFile). */
   private async openHandle(
     path: string,
     mode: unknown,
     options: OpenOptions = {},
+    sequential = false,
   ): Promise<FileHandle> {
     this.assertOpen();
     const spec = parseMode(mode);
@@ -281,7 +283,9 @@ export class DriverFileSystem extends FileLikeSystem implements HandleHost {
         if (spec.mustNotExist && exists) throw new FileExistsError(p);
       }
       const draft = await this.guard(p, () =>
-        this.driver.createDraft(p, lease.lock, spec.keepContent ? 'current' : 'empty'),
+        this.driver.createDraft(p, lease.lock, spec.keepContent ? 'current' : 'empty', {
+          sequential,
+        }),
       );
       this.assertOpen();
       return this.track(new FileHandle(this, p, spec, { kind: 'draft', draft, lease }));

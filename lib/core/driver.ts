@@ -26,8 +26,17 @@ export interface StorageDriver {
   /** A view for an `r` handle, or undefined when the file does not exist. */
   openReader(path: string): Promise<Reader | undefined>;
 
-  /** Starts the uncommitted new content of `path`, empty or from its current content. */
-  createDraft(path: string, lock: DriverLock, start: 'empty' | 'current'): Promise<Draft>;
+  /**
+   * Starts the uncommitted new content of `path`, empty or from its current content. With
+   * `sequential` (a write stream, `writeFile`) the draft only ever gets writes at its end: no read,
+   * no seek back, no truncate, so it need not keep a copy of what it already handed on.
+   */
+  createDraft(
+    path: string,
+    lock: DriverLock,
+    start: 'empty' | 'current',
+    hints?: { sequential?: boolean },
+  ): Promise<Draft>;
 
   /**
    * Every stored path that may match `pattern` (a superset is fine: the facade filters),

@@ -1,5 +1,5 @@
 import type { BlockBlobClient } from '@azure/storage-blob';
-import { lockLostError, type Draft } from '../../core';
+import { FileSystemError, lockLostError, type Draft } from '../../core';
 import { isConditionFailed } from './azure-errors';
 import type { AzureLock } from './azure-lock';
 import { loadBase, readBase, type BaseVersion } from './base-version';
@@ -13,6 +13,7 @@ import {
 } from './blocks';
 import { IntervalSet } from './interval-set';
 import { Spool } from './spool';
+import { Tail } from './tail';
 
 /**
  * The uncommitted new content of a blob (DESIGN §4: stage blocks, commit the block list).
@@ -35,6 +36,8 @@ export class AzureDraft implements Draft {
   private staged: PlacedBlock[] = [];
   /** Where the next early block starts. */
   private stageFrom: number;
+  /** The content of `[stageFrom, length)` while the writes run forward from there. */
+  private tail?: Tail;
   private lastBlockMerged = false;
   private finished = false;
 
@@ -44,6 +47,8 @@ export class AzureDraft implements Draft {
     private readonly base: BaseVersion,
     private readonly idBytes: number,
     private readonly reusable: PlacedBlock[],
+    /** False for a sequential draft: its bytes live in the tail until staged, nowhere else. */
+    private readonly keepsCopy: boolean,
   ) {
     this.length = base.size;
     this.baseLimit = base.size;
@@ -55,6 +60,7 @@ export class AzureDraft implements Draft {
     blob: BlockBlobClient,
     lock: AzureLock,
     start: 'empty' | 'current',
+    sequential: boolean,
   ): Promise<AzureDraft> {
     const found = await loadBase(blob, start === 'current');
     const base = start === 'current' ? found : { etag: found.etag, size: 0, blocks: [] };
@@ -65,6 +71,7 @@ export class AzureDraft implements Draft {
       base,
       idBytes ?? DEFAULT_ID_BYTES,
       idBytes === undefined ? [] : base.blocks,
+      !sequential,
     );
   }
 
@@ -73,20 +80,32 @@ export class AzureDraft implements Draft {
   }
 
   async read(position: number, length: number): Promise<Buffer> {
+    this.assertCopy('read', position === this.length);
     return this.content(position, Math.max(0, Math.min(length, this.length - position)));
   }
 
   async write(position: number, data: Buffer): Promise<void> {
+    this.assertCopy('write before its end', position === this.length);
     const end = position + data.length;
     if (position >= this.length) await this.mergeSmallLastBlock();
     this.staged = this.staged.filter((b) => b.end <= position || b.start >= end);
-    await this.spool.write(position, data);
+    if (this.keepsCopy) await this.spool.write(position, data);
     this.written.add(position, end);
+    if (this.tail?.end === position && position === this.length) {
+      this.tail.push(data);
+    } else if (position === this.length && position === this.stageFrom) {
+      this.tail = new Tail(position);
+      this.tail.push(data);
+    } else {
+      this.tail = undefined;
+    }
     this.length = Math.max(this.length, end);
-    await this.stageFullBlocks(position, data);
+    await this.stageFullBlocks();
   }
 
   async truncate(size: number): Promise<void> {
+    this.assertCopy('truncate', size === this.length);
+    if (size !== this.length) this.tail = undefined;
     if (size < this.length) {
       this.written.clip(size);
       this.staged = this.staged.filter((b) => b.end <= size);
@@ -165,6 +184,7 @@ export class AzureDraft implements Draft {
     if (
       !last ||
       last.end !== this.length ||
+      this.stageFrom !== last.end ||
       last.end > this.baseLimit ||
       last.end - last.start >= BLOCK_BYTES ||
       this.written.overlaps(last.start, last.end)
@@ -172,21 +192,34 @@ export class AzureDraft implements Draft {
       return;
     }
     const bytes = await this.content(last.start, last.end - last.start);
-    await this.spool.write(last.start, bytes);
+    if (this.keepsCopy) await this.spool.write(last.start, bytes);
     this.written.add(last.start, last.end);
-    this.stageFrom = Math.min(this.stageFrom, last.start);
+    this.stageFrom = last.start;
+    this.tail = new Tail(last.start);
+    this.tail.push(bytes);
+  }
+
+  /** A sequential draft has no copy to read back: the facade never asks it to. */
+  private assertCopy(operation: string, harmless: boolean): void {
+    if (!this.keepsCopy && !harmless) {
+      throw new FileSystemError(
+        'EIO',
+        `A sequential azure draft of '${this.lock.path}' cannot ${operation}`,
+        { path: this.lock.path },
+      );
+    }
   }
 
   /** Stages every full block from `stageFrom` whose bytes are all known (ours or past the base). */
-  private async stageFullBlocks(position: number, data: Buffer): Promise<void> {
+  private async stageFullBlocks(): Promise<void> {
     while (this.stageFrom + BLOCK_BYTES <= this.length) {
       const start = this.stageFrom;
       const end = start + BLOCK_BYTES;
       if (start < this.baseLimit && !this.written.covers(start, Math.min(end, this.baseLimit)))
         return;
       const bytes =
-        position <= start && end <= position + data.length
-          ? Buffer.from(data.subarray(start - position, end - position))
+        this.tail?.start === start
+          ? this.tail.take(BLOCK_BYTES)
           : await this.content(start, BLOCK_BYTES);
       const id = newBlockId(this.idBytes);
       this.staged.push({ id, start, end });
@@ -201,7 +234,13 @@ export class AzureDraft implements Draft {
     for (const piece of this.written.pieces(position, position + length)) {
       const at = piece.start - position;
       if (piece.inside) {
-        (await this.spool.read(piece.start, piece.end - piece.start)).copy(out, at);
+        const split = Math.min(piece.end, Math.max(piece.start, this.tail?.start ?? piece.end));
+        if (split > piece.start) {
+          (await this.spool.read(piece.start, split - piece.start)).copy(out, at);
+        }
+        if (split < piece.end) {
+          this.tail!.read(split, out.subarray(split - position, piece.end - position));
+        }
       } else if (piece.start < this.baseLimit) {
         const end = Math.min(piece.end, this.baseLimit);
         await readBase(

@@ -61,8 +61,13 @@ export class AzureDriver implements StorageDriver {
     return openSnapshotReader(this.blob(path));
   }
 
-  createDraft(path: string, lock: DriverLock, start: 'empty' | 'current'): Promise<Draft> {
-    return AzureDraft.create(this.blob(path), this.azureLock(lock), start);
+  async createDraft(
+    path: string,
+    lock: DriverLock,
+    start: 'empty' | 'current',
+    hints: { sequential?: boolean } = {},
+  ): Promise<Draft> {
+    return AzureDraft.create(this.blob(path), this.azureLock(lock), start, !!hints.sequential);
   }
 
   list(pattern: Pattern): AsyncIterable<string> {
@@ -110,7 +115,9 @@ export class AzureDriver implements StorageDriver {
 
   private azureLock(lock: DriverLock) {
     if (!isAzureLock(lock)) {
-      throw new InvalidArgumentError(`'${lock.path}' is locked by another backend's lock`);
+      throw new InvalidArgumentError(
+        `The azure backend was given a lock of '${lock.path}' that it did not make`,
+      );
     }
     return lock;
   }

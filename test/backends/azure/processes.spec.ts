@@ -1,5 +1,5 @@
 import { BlockingIOError, FileExistsError } from '../../../lib';
-import { ChildCallError, ChildFs } from '../../support/child-fs';
+import { type ChildCallError, ChildFs } from '../../support/child-fs';
 import { caught } from '../../conformance/expect-error';
 import { describeAzure, useAzureStores } from './azure-env';
 
