@@ -34,15 +34,17 @@ export class RedisConnection {
   ) {}
 
   /** The servers holding data: the one server, or every cluster master. */
-  masters(): Redis[] {
+  async masters(): Promise<Redis[]> {
     if (!this.cluster) return [this.client];
+    // A caller's lazy Cluster knows its nodes once connected.
+    if (this.cluster.status === 'wait') await this.cluster.connect();
     const masters = this.cluster.nodes('master');
     if (masters.length === 0) throw new RedisNotConnectedError('no Redis Cluster master is known');
     return masters;
   }
 
   async ping(): Promise<void> {
-    await Promise.all(this.masters().map((node) => node.ping()));
+    await Promise.all((await this.masters()).map((node) => node.ping()));
   }
 
   /** Quits a client aiofs created; leaves the caller's own client open. */

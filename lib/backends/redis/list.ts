@@ -11,7 +11,7 @@ export async function* scanKeys(
   connection: RedisConnection,
   match: string,
 ): AsyncIterable<string[]> {
-  for (const node of connection.masters()) {
+  for (const node of await connection.masters()) {
     const stream = node.scanStream({ match, count: SCAN_COUNT, type: 'string' });
     for await (const batch of stream) yield batch as string[];
   }

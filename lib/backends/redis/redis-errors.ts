@@ -79,7 +79,8 @@ export function translateRedisError(
       { path, cause: error },
     );
   }
-  if (message.startsWith('NOPERM')) {
+  // A script reports the ACL refusal of one of its commands as an ERR.
+  if (message.startsWith('NOPERM') || /user executing the script can't run/.test(message)) {
     return new FileSystemError(
       'EACCES',
       `Redis at ${location} refused a command to this user${path ? ` on '${path}'` : ''}: ${describe(error)}`,

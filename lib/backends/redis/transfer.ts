@@ -85,7 +85,8 @@ async function copyAcrossSlots(
   }
 }
 
-async function readExactly(
+/** `length` bytes of `key` at `position`; FileNotFoundError when it has fewer. */
+export async function readExactly(
   client: Redis,
   key: string,
   position: number,

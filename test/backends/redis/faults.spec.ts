@@ -137,6 +137,39 @@ describeRedis('redis: a server that goes away', () => {
     }
   });
 
+  test('a read stream whose server goes away errors with BackendUnavailableError', async () => {
+    await fs.writeFile('big.bin', randomBytes(4 * 1024 * 1024));
+    const stream = await fs.openReadStream('big.bin');
+    const failed = new Promise<Error>((resolve) => stream.once('error', resolve));
+    await new Promise((resolve) => stream.once('readable', resolve));
+    await server.kill();
+    stream.resume();
+    expectUnavailable((await failed) as Error & { code?: string }, server);
+  });
+
+  test('a snapshot lost with a server restarted empty is an error, never other bytes', async () => {
+    const empty = await RedisServer.start();
+    const efs = await createFileSystem({ backend: 'redis', url: empty.url });
+    try {
+      await efs.writeFile('big.bin', randomBytes(3 * 1024 * 1024));
+      const r = await efs.open('big.bin');
+      const stream = await efs.openReadStream('big.bin');
+      await new Promise((resolve) => stream.once('readable', resolve));
+      await empty.restart();
+      await eventually(() => efs.ping());
+      const error = await caught(r.read());
+      expect(error).toBeInstanceOf(FileSystemError);
+      expect(error.message).toMatch(/snapshot .* vanished/);
+      const streamError = new Promise<Error>((resolve) => stream.once('error', resolve));
+      stream.resume();
+      expect((await streamError).message).toMatch(/snapshot .* vanished/);
+      await r.close();
+    } finally {
+      await efs.close();
+      await empty.stop();
+    }
+  });
+
   test('a wrong or missing password is BackendUnavailableError without the secret', async () => {
     for (const url of [
       `redis://127.0.0.1:${server.port}`,

@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { BlockingIOError, InvalidPathError } from '../../../lib';
+import {
+  BlockingIOError,
+  createFileSystem,
+  FileNotFoundError,
+  InvalidPathError,
+  type DriverFileSystem,
+} from '../../../lib';
+import type { RedisDriver } from '../../../lib/backends/redis';
+import { readExactly } from '../../../lib/backends/redis/transfer';
 import { caught } from '../../conformance/expect-error';
-import { describeRedis, freshPrefix, useRedis } from './redis-env';
+import { clusterNodes, describeRedis, freshPrefix, useRedis } from './redis-env';
 
 const MiB = 1024 * 1024;
 
@@ -105,5 +113,130 @@ describeRedis("redis: aiofs's own keys", () => {
     expect(await raw.keys(`${prefix}{*`)).toEqual([]);
     expect((await s.read()).toString()).toBe('tiny');
     await s.close();
+  });
+});
+
+describeRedis('redis: a temp key or lock that is gone is never committed', () => {
+  const redis = useRedis();
+
+  async function writerWithTemp(prefix: string) {
+    const raw = redis.raw();
+    const fs = await redis.open({ keyPrefix: prefix });
+    await fs.writeFile('f', 'old');
+    const w = await fs.open('f', 'w+');
+    await w.write(randomBytes(2 * MiB));
+    const [temp] = await raw.keys(`${prefix}{${prefix}f}:.aiofs-tmp:*`);
+    await raw.del(temp); // as if it expired, or the server lost it
+    return { raw, fs, w };
+  }
+
+  test('reading the draft finds it short', async () => {
+    const { fs, w } = await writerWithTemp(freshPrefix());
+    await w.seek(0);
+    expect(await caught(w.read(10))).toBeInstanceOf(BlockingIOError);
+    expect((await caught(w.close())).code).toBe('EIO');
+    expect((await fs.readFile('f')).toString()).toBe('old');
+  });
+
+  test('writing more to the draft finds it short', async () => {
+    const { fs, w } = await writerWithTemp(freshPrefix());
+    expect(await caught(w.write(randomBytes(2 * MiB)))).toBeInstanceOf(BlockingIOError);
+    expect((await caught(w.close())).code).toBe('EIO');
+    expect((await fs.readFile('f')).toString()).toBe('old');
+  });
+
+  test('the commit finds it gone', async () => {
+    const prefix = freshPrefix();
+    const { raw, fs, w } = await writerWithTemp(prefix);
+    const error = await caught(w.close());
+    expect(error).toBeInstanceOf(BlockingIOError);
+    expect((await fs.readFile('f')).toString()).toBe('old');
+    expect(await raw.keys(`${prefix}{*`)).toEqual([]);
+  });
+
+  test('deleteLocked refuses a lock that is no longer ours', async () => {
+    const prefix = freshPrefix();
+    const raw = redis.raw();
+    const fs = (await redis.open({ keyPrefix: prefix })) as DriverFileSystem;
+    const driver = fs.driver as RedisDriver;
+    await fs.writeFile('a', 'A');
+    await fs.writeFile('b', 'B');
+    const lock = (await driver.lock('a', 60_000))!;
+    await raw.set(`${prefix}{${prefix}a}:.aiofs-lock`, 'stolen');
+    expect(await caught(driver.deleteLocked('a', lock))).toBeInstanceOf(BlockingIOError);
+    expect(await fs.exists('a')).toBe(true);
+    await raw.del(`${prefix}{${prefix}a}:.aiofs-lock`);
+    const mine = (await driver.lock('a', 60_000))!;
+    expect(await driver.deleteLocked('a', mine)).toBe(true);
+    expect(await driver.deleteLocked('a', mine)).toBe(false);
+    await mine.release();
+  });
+});
+
+describeRedis('redis: copies across cluster slots that lose their locks', () => {
+  const redis = useRedis();
+
+  test('a copy whose target lock was taken over commits nothing and leaves no temp key', async () => {
+    const prefix = freshPrefix();
+    const raw = redis.rawCluster();
+    const fs = (await createFileSystem({
+      backend: 'redis',
+      cluster: { nodes: clusterNodes },
+      keyPrefix: prefix,
+    })) as DriverFileSystem;
+    try {
+      const driver = fs.driver as RedisDriver;
+      for (const size of [100, 3 * MiB]) {
+        await fs.writeFile('src', randomBytes(size));
+        await fs.writeFile('dst', 'old');
+        const from = (await driver.lock('src', 60_000))!;
+        const to = (await driver.lock('dst', 60_000))!;
+        await raw.set(`${prefix}{${prefix}dst}:.aiofs-lock`, 'stolen');
+        const error = await caught(driver.copyLocked('src', 'dst', { from, to }));
+        expect(error).toBeInstanceOf(BlockingIOError);
+        expect(error.path).toBe('dst');
+        expect((await fs.readFile('dst')).toString()).toBe('old');
+        await from.release();
+        await raw.del(`${prefix}{${prefix}dst}:.aiofs-lock`);
+      }
+      const slotKeys = await Promise.all(raw.nodes('master').map((n) => n.keys(`${prefix}{*`)));
+      expect(slotKeys.flat()).toEqual([]);
+    } finally {
+      await fs.close();
+    }
+  });
+
+  test('a copy whose source lock was lost mid-way stops', async () => {
+    const prefix = freshPrefix();
+    const raw = redis.rawCluster();
+    const fs = (await createFileSystem({
+      backend: 'redis',
+      cluster: { nodes: clusterNodes },
+      keyPrefix: prefix,
+    })) as DriverFileSystem;
+    try {
+      const driver = fs.driver as RedisDriver;
+      await fs.writeFile('src', randomBytes(16 * MiB));
+      const from = (await driver.lock('src', 60_000))!;
+      // a short lease: the copy renews both locks every third of it
+      const to = (await driver.lock('dst', 30))!;
+      await raw.set(`${prefix}{${prefix}src}:.aiofs-lock`, 'stolen');
+      const error = await caught(driver.copyLocked('src', 'dst', { from, to }));
+      expect(error).toBeInstanceOf(BlockingIOError);
+      expect(error.path).toBe('src');
+      expect(await fs.exists('dst')).toBe(false);
+    } finally {
+      await fs.close();
+    }
+  });
+
+  test('a source shorter than it was is FileNotFoundError', async () => {
+    const raw = redis.raw();
+    const key = `${freshPrefix()}short`;
+    await raw.set(key, '0123456789');
+    expect((await readExactly(raw, key, 2, 3, 'short')).toString()).toBe('234');
+    const error = await caught(readExactly(raw, key, 5, 10, 'short'));
+    expect(error).toBeInstanceOf(FileNotFoundError);
+    expect(error.message).toMatch(/changed or expired/);
   });
 });

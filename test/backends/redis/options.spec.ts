@@ -92,6 +92,17 @@ describeRedis('redis: options and clients', () => {
     cluster.disconnect();
   });
 
+  test("a caller's lazy Cluster client that has not connected yet lists every master", async () => {
+    const prefix = freshPrefix();
+    const writer = redis.rawCluster();
+    for (let i = 0; i < 10; i++) await writer.set(`${prefix}f${i}`, 'x');
+    const lazy = new Cluster(clusterNodes, { lazyConnect: true });
+    const fs = await createFileSystem({ backend: 'redis', client: lazy, keyPrefix: prefix });
+    expect(await fs.ls()).toHaveLength(10);
+    await fs.close();
+    lazy.disconnect();
+  });
+
   test('a client aiofs creates from a URL is quit by close()', async () => {
     const fs = await createFileSystem(`${redisUrl}?keyPrefix=${freshPrefix()}&ttlSeconds=60`);
     const client = (fs as unknown as { driver: { connection: { client: Redis } } }).driver
