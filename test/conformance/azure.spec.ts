@@ -24,7 +24,7 @@ describeConformance({
     sharedStore: true,
     minLockTtlMs: 15_000,
     fileAndFolderSameName: true,
-    bigFileBytes: 6 << 20,
+    bigFileBytes: 12 << 20,
   },
   unavailable: () => process.env.AIOFS_TEST_AZURE_UNAVAILABLE,
 });

@@ -94,7 +94,7 @@ export class AzureDraft implements Draft {
     if (this.tail?.end === position && position === this.length) {
       this.tail.push(data);
     } else if (position === this.length && position === this.stageFrom) {
-      this.tail = new Tail(position);
+      this.tail = new Tail(position, BLOCK_BYTES);
       this.tail.push(data);
     } else {
       this.tail = undefined;
@@ -195,7 +195,7 @@ export class AzureDraft implements Draft {
     if (this.keepsCopy) await this.spool.write(last.start, bytes);
     this.written.add(last.start, last.end);
     this.stageFrom = last.start;
-    this.tail = new Tail(last.start);
+    this.tail = new Tail(last.start, BLOCK_BYTES);
     this.tail.push(bytes);
   }
 

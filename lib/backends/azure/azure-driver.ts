@@ -18,6 +18,7 @@ import { listBlobNames } from './listing';
 import { openRangeStream, readRange } from './reads';
 import { openSnapshotReader } from './snapshot-reader';
 import { copyBlob, deleteBlob } from './transfer';
+import { writeWhole } from './write-whole';
 
 /** One container of Azure Blob Storage (DESIGN §5): a block blob per path, leases as locks. */
 export class AzureDriver implements StorageDriver {
@@ -28,6 +29,8 @@ export class AzureDriver implements StorageDriver {
     readonly container: ContainerClient,
     /** Account, endpoint and container: never a key or SAS. */
     readonly location: string,
+    /** The file system's lease, for `writeWhole`'s own lock. */
+    private readonly lockTtlMs: number,
   ) {}
 
   lock(path: string, ttlMs: number): Promise<DriverLock | undefined> {
@@ -68,6 +71,14 @@ export class AzureDriver implements StorageDriver {
     hints: { sequential?: boolean } = {},
   ): Promise<Draft> {
     return AzureDraft.create(this.blob(path), this.azureLock(lock), start, !!hints.sequential);
+  }
+
+  writeWhole(
+    path: string,
+    data: Buffer,
+    exclusive: boolean,
+  ): Promise<'written' | 'locked' | 'exists'> {
+    return writeWhole(this.container, path, data, exclusive, this.lockTtlMs);
   }
 
   list(pattern: Pattern): AsyncIterable<string> {

@@ -4,7 +4,7 @@ import type { BlockBlobClient } from '@azure/storage-blob';
 const MiB = 1024 * 1024;
 
 /** Size of a staged block: memory per upload in flight, and the unit of re-staging. */
-export const BLOCK_BYTES = 4 * MiB;
+export const BLOCK_BYTES = 8 * MiB;
 /** Blocks uploaded at once by one draft; with BLOCK_BYTES, bounds a draft's memory. */
 export const STAGE_CONCURRENCY = 4;
 /**

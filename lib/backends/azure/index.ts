@@ -1,5 +1,5 @@
 import type { ContainerClient } from '@azure/storage-blob';
-import { DriverFileSystem, InvalidArgumentError } from '../../core';
+import { checkLockTtl, DriverFileSystem, InvalidArgumentError } from '../../core';
 import { loadSdk } from '../load-sdk';
 import { containerClientFor, describeContainer, type Sdk } from './azure-client';
 import { AzureDriver } from './azure-driver';
@@ -19,14 +19,15 @@ export async function createAzureFileSystem(
   const settings = checkAzureOptions(options);
   const sdk = loadSdk<Sdk>('@azure/storage-blob', 'azure');
   const container = containerClientFor(sdk, settings);
-  const driver = new AzureDriver(container, describeContainer(container));
+  const lockTtlMs = checkLockTtl(settings.lockTtlMs, LEASE_BOUNDS);
+  const driver = new AzureDriver(container, describeContainer(container), lockTtlMs);
   try {
     await prepareContainer(container, settings.createContainer, driver.location);
   } catch (error) {
     throw driver.translateError(error) ?? error;
   }
   return new DriverFileSystem(driver, {
-    lockTtlMs: settings.lockTtlMs,
+    lockTtlMs,
     lockTtlBounds: LEASE_BOUNDS,
     streamChunkBytes: BLOCK_BYTES,
   });

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import type { BlobClient, BlobDownloadResponseParsed } from '@azure/storage-blob';
 import { clampRange, type ResolvedRange } from '../../core';
 import { isConditionFailed, isInvalidRange, isNotFound } from './azure-errors';
@@ -6,8 +6,8 @@ import { isConditionFailed, isInvalidRange, isNotFound } from './azure-errors';
 const MiB = 1024 * 1024;
 
 /** One ranged GET of a larger read; several run at once, each conditioned on the first's etag. */
-export const DOWNLOAD_CHUNK_BYTES = 4 * MiB;
-export const DOWNLOAD_CONCURRENCY = 5;
+export const DOWNLOAD_CHUNK_BYTES = 8 * MiB;
+export const DOWNLOAD_CONCURRENCY = 8;
 
 /** The first answer of a read: bytes from the start of the range, and what the blob is. */
 export interface FirstChunk {
@@ -136,14 +136,12 @@ export async function openRangeStream(
 
 /** Passes `source` through, typing its errors; destroying the result destroys the source. */
 function typed(source: NodeJS.ReadableStream, typeError: (error: unknown) => Error): Readable {
-  return Readable.from(
-    (async function* () {
-      try {
-        for await (const chunk of source as AsyncIterable<Buffer>) yield chunk;
-      } catch (error) {
-        throw typeError(error);
-      }
-    })(),
-    { objectMode: false },
-  );
+  const body = source as Readable;
+  const out = new PassThrough();
+  body.once('error', (error) => out.destroy(typeError(error)));
+  out.once('close', () => {
+    if (!body.destroyed) body.destroy();
+  });
+  body.pipe(out);
+  return out;
 }

@@ -1,12 +1,18 @@
 /**
  * The bytes a draft wrote in order from `start` that are not staged yet, kept in memory until
- * they fill a block: a forward stream is staged from here, never read back from disk.
+ * they fill a block: a forward stream is staged from here, never read back from disk. Writes are
+ * copied once, into block-sized buffers that are handed on whole when full.
  */
 export class Tail {
-  private chunks: Buffer[] = [];
+  private buffers: Buffer[] = [];
+  /** Bytes of `buffers[0]` already taken. */
+  private skip = 0;
   private bytes = 0;
 
-  constructor(private first: number) {}
+  constructor(
+    private first: number,
+    private readonly blockBytes: number,
+  ) {}
 
   get start(): number {
     return this.first;
@@ -18,27 +24,33 @@ export class Tail {
 
   /** Appends a copy of `data` (the caller may reuse its buffer). */
   push(data: Buffer): void {
-    if (data.length === 0) return;
-    this.chunks.push(Buffer.from(data));
-    this.bytes += data.length;
+    let at = 0;
+    while (at < data.length) {
+      const end = this.skip + this.bytes;
+      if (end === this.buffers.length * this.blockBytes) {
+        this.buffers.push(Buffer.allocUnsafe(this.blockBytes));
+      }
+      const filled = end - (this.buffers.length - 1) * this.blockBytes;
+      const last = this.buffers[this.buffers.length - 1];
+      const n = data.copy(last, filled, at, Math.min(data.length, at + this.blockBytes - filled));
+      at += n;
+      this.bytes += n;
+    }
   }
 
-  /** Removes and returns the first `length` bytes. */
+  /** Removes and returns the first `length` bytes (a whole buffer, uncopied, when it can). */
   take(length: number): Buffer {
-    const out = this.copy(0, length);
-    let left = length;
-    while (left > 0) {
-      const head = this.chunks[0];
-      if (head.length <= left) {
-        this.chunks.shift();
-        left -= head.length;
-      } else {
-        this.chunks[0] = head.subarray(left);
-        left = 0;
-      }
+    const out =
+      this.skip === 0 && length === this.blockBytes && this.bytes >= length
+        ? this.buffers[0]
+        : this.copy(0, length);
+    this.skip += length;
+    this.bytes -= length;
+    while (this.buffers.length > 0 && this.skip >= this.blockBytes) {
+      this.buffers.shift();
+      this.skip -= this.blockBytes;
     }
     this.first += length;
-    this.bytes -= length;
     return out;
   }
 
@@ -49,16 +61,18 @@ export class Tail {
 
   private copy(offset: number, length: number): Buffer {
     const out = Buffer.allocUnsafe(length);
-    let skip = offset;
+    let from = this.skip + offset;
     let at = 0;
-    for (const chunk of this.chunks) {
-      if (at >= length) break;
-      if (skip >= chunk.length) {
-        skip -= chunk.length;
-        continue;
-      }
-      at += chunk.copy(out, at, skip, Math.min(chunk.length, skip + length - at));
-      skip = 0;
+    for (let i = Math.floor(from / this.blockBytes); at < length; i++) {
+      const inner = from - i * this.blockBytes;
+      const n = this.buffers[i].copy(
+        out,
+        at,
+        inner,
+        Math.min(this.blockBytes, inner + length - at),
+      );
+      at += n;
+      from += n;
     }
     return out;
   }

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type DriverFileSystem, FileSystemError, InvalidArgumentError } from '../../../lib';
 import { caught } from '../../conformance/expect-error';
+import { BLOCK_BYTES } from '../../../lib/backends/azure/blocks';
 import { describeAzure, useAzureStores } from './azure-env';
 
 const MiB = 1024 * 1024;
@@ -33,14 +34,14 @@ describeAzure('azure: the driver contract', () => {
 
   test('a sequential append stream onto a blob with a small last block merges it', async () => {
     const { fs, raw } = await stores.open();
-    const first = randomBytes(4 * MiB + 10);
+    const first = randomBytes(BLOCK_BYTES + 10);
     await pipeline(Readable.from([first]), await fs.openWriteStream('log.bin'));
-    const more = randomBytes(5 * MiB);
+    const more = randomBytes(BLOCK_BYTES + MiB);
     await pipeline(Readable.from([more]), await fs.openWriteStream('log.bin', { mode: 'a' }));
     expect((await fs.readFile('log.bin')).equals(Buffer.concat([first, more]))).toBe(true);
     const blocks = (await raw.getBlockBlobClient('log.bin').getBlockList('committed'))
       .committedBlocks!;
-    expect(blocks.map((b) => b.size)).toEqual([4 * MiB, 4 * MiB, MiB + 10]);
+    expect(blocks.map((b) => b.size)).toEqual([BLOCK_BYTES, BLOCK_BYTES, MiB + 10]);
   });
 
   test("a lock of another backend is refused by the azure driver's drafts", async () => {

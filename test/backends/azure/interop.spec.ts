@@ -4,9 +4,11 @@ import { pipeline } from 'node:stream/promises';
 import type { ContainerClient } from '@azure/storage-blob';
 import { BlockingIOError, FileNotFoundError } from '../../../lib';
 import { caught } from '../../conformance/expect-error';
+import { BLOCK_BYTES } from '../../../lib/backends/azure/blocks';
 import { describeAzure, useAzureStores } from './azure-env';
 
 const MiB = 1024 * 1024;
+const BLOCK = BLOCK_BYTES;
 
 async function collect(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -17,6 +19,11 @@ async function collect(stream: Readable): Promise<Buffer> {
 async function committedIds(raw: ContainerClient, path: string): Promise<string[]> {
   const list = await raw.getBlockBlobClient(path).getBlockList('committed');
   return (list.committedBlocks ?? []).map((b) => b.name);
+}
+
+async function hasLockBlob(raw: ContainerClient): Promise<boolean> {
+  for await (const blob of raw.listBlobsFlat({ prefix: '.aiofs-locks/' })) if (blob) return true;
+  return false;
 }
 
 async function snapshotsOf(raw: ContainerClient, path: string): Promise<number> {
@@ -57,13 +64,15 @@ describeAzure('azure: other clients and the blocks of a blob', () => {
 
   test('a blob written through aiofs reads back with the raw SDK, in blocks of the stream', async () => {
     const { fs, raw } = await stores.open();
-    const data = randomBytes(10 * MiB + 5);
+    const data = randomBytes(2 * BLOCK + 5);
     await pipeline(
       Readable.from([data.subarray(0, 3 * MiB), data.subarray(3 * MiB)]),
       await fs.openWriteStream('s.bin'),
     );
     expect((await raw.getBlockBlobClient('s.bin').downloadToBuffer()).equals(data)).toBe(true);
     expect(await committedIds(raw, 's.bin')).toHaveLength(3);
+    await fs.writeFile('whole.bin', data);
+    expect(await committedIds(raw, 'whole.bin')).toEqual([]); // one Put Blob
     await fs.writeFile('small.txt', 'hello');
     expect((await raw.getBlockBlobClient('small.txt').downloadToBuffer()).toString()).toBe('hello');
   });
@@ -81,7 +90,7 @@ describeAzure('azure: other clients and the blocks of a blob', () => {
 
   test("'a' keeps the committed blocks and fills up a small last one", async () => {
     const { fs, raw } = await stores.open();
-    const first = randomBytes(3 * 4 * MiB + 100);
+    const first = randomBytes(3 * BLOCK + 100);
     await pipeline(Readable.from([first]), await fs.openWriteStream('log.bin'));
     const before = await committedIds(raw, 'log.bin');
     expect(before).toHaveLength(4);
@@ -99,25 +108,25 @@ describeAzure('azure: other clients and the blocks of a blob', () => {
 
   test("'r+' re-stages only the blocks it changed", async () => {
     const { fs, raw } = await stores.open();
-    const data = randomBytes(3 * 4 * MiB);
-    await fs.writeFile('f.bin', data);
+    const data = randomBytes(3 * BLOCK);
+    await pipeline(Readable.from([data]), await fs.openWriteStream('f.bin'));
     const before = await committedIds(raw, 'f.bin');
     expect(before).toHaveLength(3);
     const f = await fs.open('f.bin', 'r+');
-    await f.seek(4 * MiB + 10);
+    await f.seek(BLOCK + 10);
     await f.write('X');
-    expect((await f.read(5)).equals(data.subarray(4 * MiB + 11, 4 * MiB + 16))).toBe(true);
+    expect((await f.read(5)).equals(data.subarray(BLOCK + 11, BLOCK + 16))).toBe(true);
     await f.close();
     const after = await committedIds(raw, 'f.bin');
     expect([after[0], after[2]]).toEqual([before[0], before[2]]);
     expect(after[1]).not.toBe(before[1]);
-    data[4 * MiB + 10] = 'X'.charCodeAt(0);
+    data[BLOCK + 10] = 'X'.charCodeAt(0);
     expect((await fs.readFile('f.bin')).equals(data)).toBe(true);
   });
 
   test("'a' and 'r+' on a blob uploaded in one Put Blob (no blocks) or with foreign block ids", async () => {
     const { fs, raw } = await stores.open();
-    const whole = randomBytes(6 * MiB + 3);
+    const whole = randomBytes(BLOCK + MiB + 3);
     await raw.getBlockBlobClient('put.bin').upload(whole, whole.length);
     expect(await committedIds(raw, 'put.bin')).toEqual([]);
     const a = await fs.open('put.bin', 'a');
@@ -156,6 +165,20 @@ describeAzure('azure: other clients and the blocks of a blob', () => {
     expect(await caught(x.close())).toBeInstanceOf(BlockingIOError);
     expect((await fs.readFile('new.txt')).toString()).toBe('theirs');
   });
+
+  test('a raw write while writeFile uploads makes it fail as a lost lock; the raw write stays', async () => {
+    const { fs, raw } = await stores.open();
+    await fs.writeFile('f.bin', 'v1');
+    const writing = caught(fs.writeFile('f.bin', Buffer.alloc(200 * MiB, 1)));
+    // once the lease is taken, the 200 MiB Put Blob takes far longer than this
+    while (!(await hasLockBlob(raw))) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await raw.getBlockBlobClient('f.bin').upload('from outside', 12);
+    const error = await writing;
+    expect(error).toBeInstanceOf(BlockingIOError);
+    expect(error.message).toMatch(/lost/);
+    expect((await fs.readFile('f.bin')).toString()).toBe('from outside');
+  }, 60_000);
 
   test("an 'r+' handle reading base bytes that changed under it gets a lost-lock error", async () => {
     const { fs, raw } = await stores.open();

@@ -1,6 +1,7 @@
 import { BlockingIOError, FileExistsError } from '../../../lib';
 import { type ChildCallError, ChildFs } from '../../support/child-fs';
 import { caught } from '../../conformance/expect-error';
+import { BLOCK_BYTES } from '../../../lib/backends/azure/blocks';
 import { describeAzure, useAzureStores } from './azure-env';
 
 const MiB = 1024 * 1024;
@@ -22,8 +23,8 @@ describeAzure('azure: writers in other processes', () => {
     await fs.writeFile('f.bin', 'old');
     const child = await start(options);
     await child.open('f.bin', 'w');
-    // more than one block: the child has staged blocks when it dies
-    await child.write(Buffer.alloc(9 * MiB, 1));
+    // more than a block: the child has staged blocks when it dies
+    await child.write(Buffer.alloc(BLOCK_BYTES + MiB, 1));
     expect(await caught(fs.open('f.bin', 'r+'))).toBeInstanceOf(BlockingIOError);
     const killedAt = Date.now();
     child.kill('SIGKILL');
