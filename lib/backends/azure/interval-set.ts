@@ -32,7 +32,7 @@ export class IntervalSet {
   }
 
   overlaps(start: number, end: number): boolean {
-    return this.ranges.some(([s, e]) => s < end && start < e);
+    return end > start && this.ranges.some(([s, e]) => s < end && start < e);
   }
 
   covers(start: number, end: number): boolean {
