@@ -93,7 +93,11 @@ export class RedisDraft implements Draft {
     }
     const expected = Math.max(this.flushed, end);
     const length = await this.change(() =>
-      TEMP_SET_RANGE.run(this.t.client, [this.t.tempKey], [position, data, this.orphanTtl]),
+      TEMP_SET_RANGE.run(
+        this.t.client,
+        [this.t.tempKey],
+        [position, data, this.orphanTtl, this.flushed],
+      ),
     );
     this.afterChange(length, expected);
   }
@@ -107,7 +111,7 @@ export class RedisDraft implements Draft {
     }
     await this.flush();
     const length = await this.change(() =>
-      TEMP_TRUNCATE.run(this.t.client, [this.t.tempKey], [size, this.orphanTtl]),
+      TEMP_TRUNCATE.run(this.t.client, [this.t.tempKey], [size, this.orphanTtl, this.flushed]),
     );
     this.afterChange(length, size);
   }
@@ -121,7 +125,7 @@ export class RedisDraft implements Draft {
       await COMMIT.run(
         client,
         [lock.key, dataKey, tempKey],
-        [lock.token, mode, this.tailContent(), String(this.t.ttlSeconds ?? 0), '1'],
+        [lock.token, mode, this.tailContent(), String(this.t.ttlSeconds ?? 0), '1', this.flushed],
       ),
     );
     if (reply !== 1) throw lockLostError(this.t.path);
@@ -155,7 +159,7 @@ export class RedisDraft implements Draft {
   private async append(data: Buffer): Promise<void> {
     const expected = this.flushed + data.length;
     const length = await this.change(() =>
-      TEMP_APPEND.run(this.t.client, [this.t.tempKey], [data, this.orphanTtl]),
+      TEMP_APPEND.run(this.t.client, [this.t.tempKey], [data, this.orphanTtl, this.flushed]),
     );
     this.afterChange(length, expected);
   }
@@ -175,7 +179,7 @@ export class RedisDraft implements Draft {
       this.created = true;
       this.t.lock.attach(this.t.tempKey);
     }
-    // A temp key that expired or vanished (a restarted server) comes back shorter.
+    // -1: the temp key was not what this draft had sent (see the scripts' expected length).
     if (length !== expected) this.fail(lockLostError(this.t.path));
     this.flushed = length;
   }

@@ -120,22 +120,29 @@ redis.call('COPY', KEYS[1], KEYS[2], 'REPLACE')
 redis.call('PEXPIRE', KEYS[2], ARGV[1])
 return redis.call('STRLEN', KEYS[2])`);
 
-/** KEYS: temp; ARGV: bytes, ttl ms. The new length. */
-export const TEMP_APPEND = new LuaScript(`
+/**
+ * Refuses (-1) to touch a temp key whose length is not the one its writer expects (ARGV[n]): it
+ * expired, a restarted or failed-over server lost part of it, or a command was sent twice.
+ */
+const expectLength = (arg: string) => `
+if redis.call('STRLEN', KEYS[1]) ~= tonumber(${arg}) then return -1 end`;
+
+/** KEYS: temp; ARGV: bytes, ttl ms, expected length. The new length, or -1. */
+export const TEMP_APPEND = new LuaScript(`${expectLength('ARGV[3]')}
 local n = redis.call('APPEND', KEYS[1], ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return n`);
 
-/** KEYS: temp; ARGV: offset, bytes, ttl ms. The new length (a gap is zero-filled). */
-export const TEMP_SET_RANGE = new LuaScript(`
+/** KEYS: temp; ARGV: offset, bytes, ttl ms, expected length. The new length (a gap is zero-filled), or -1. */
+export const TEMP_SET_RANGE = new LuaScript(`${expectLength('ARGV[4]')}
 local n = redis.call('SETRANGE', KEYS[1], ARGV[1], ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return n`);
 
-/** KEYS: temp; ARGV: size, ttl ms. Cuts or zero-extends the temp value to size. */
-export const TEMP_TRUNCATE = new LuaScript(`
+/** KEYS: temp; ARGV: size, ttl ms, expected length. Cuts or zero-extends the value to size; or -1. */
+export const TEMP_TRUNCATE = new LuaScript(`${expectLength('ARGV[3]')}
 local size = tonumber(ARGV[1])
-local len = redis.call('STRLEN', KEYS[1])
+local len = tonumber(ARGV[3])
 if size < len then
   local kept = ''
   if size > 0 then kept = redis.call('GETRANGE', KEYS[1], 0, size - 1) end
@@ -144,12 +151,13 @@ elseif size > len then
   redis.call('SETRANGE', KEYS[1], size - 1, '\\0')
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
-return size`);
+return redis.call('STRLEN', KEYS[1])`);
 
 /**
  * KEYS: lock, data, temp; ARGV: token, 'set' or 'rename', bytes (the whole value for 'set', the
- * tail still to append for 'rename'), ttl seconds or '0', '1' to release the lock.
- * 1 when committed; 0 when the lock is not ours; -1 when the temp key is gone.
+ * tail still to append for 'rename'), ttl seconds or '0', '1' to release the lock, the temp key's
+ * expected length before the tail. 1 when committed; 0 when the lock is not ours; -1 when the
+ * temp key is gone or not what its writer sent.
  */
 export const COMMIT = new LuaScript(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
@@ -157,6 +165,7 @@ if ARGV[2] == 'set' then
   redis.call('SET', KEYS[2], ARGV[3])
 else
   if redis.call('EXISTS', KEYS[3]) == 0 then return -1 end
+  if redis.call('STRLEN', KEYS[3]) ~= tonumber(ARGV[6]) then return -1 end
   if #ARGV[3] > 0 then redis.call('APPEND', KEYS[3], ARGV[3]) end
   redis.call('RENAME', KEYS[3], KEYS[2])
 end${applyTtl('KEYS[2]', 'ARGV[4]')}

@@ -57,7 +57,7 @@ async function copyAcrossSlots(
     const reply = await COMMIT.run(
       client,
       [lock.key, toKey, tempKey],
-      [lock.token, mode, bytes, ttl, '0'],
+      [lock.token, mode, bytes, ttl, '0', size],
     );
     if (Number(reply) !== 1) throw lockLostError(to);
   };
@@ -70,7 +70,8 @@ async function copyAcrossSlots(
   try {
     for (let at = 0; at < size; at += CHUNK_BYTES) {
       const chunk = await readExactly(client, fromKey, at, Math.min(CHUNK_BYTES, size - at), from);
-      await TEMP_APPEND.run(client, [tempKey], [chunk, orphanTtl]);
+      const length = await TEMP_APPEND.run(client, [tempKey], [chunk, orphanTtl, at]);
+      if (Number(length) !== at + chunk.length) throw lockLostError(to);
       if (Date.now() - renewedAt > lock.ttlMs / 3) {
         renewedAt = Date.now();
         const [a, b] = await Promise.all([locks.from.renew(), lock.renew()]);

@@ -154,6 +154,28 @@ describeRedis('redis: a temp key or lock that is gone is never committed', () =>
     expect(await raw.keys(`${prefix}{*`)).toEqual([]);
   });
 
+  test('a temp key that lost its last chunks (a replica that lagged, then took over) is never committed', async () => {
+    const prefix = freshPrefix();
+    const raw = redis.raw();
+    const fs = await redis.open({ keyPrefix: prefix });
+    await fs.writeFile('f', 'old');
+    for (const next of ['close', 'overwrite'] as const) {
+      const w = await fs.open('f', 'w');
+      await w.write(randomBytes(3 * MiB));
+      const [temp] = await raw.keys(`${prefix}{${prefix}f}:.aiofs-tmp:*`);
+      const kept = await raw.getrangeBuffer(temp, 0, MiB - 1);
+      await raw.set(temp, kept, 'PX', 60_000);
+      if (next === 'overwrite') {
+        await w.seek(2 * MiB);
+        expect(await caught(w.write(randomBytes(2 * MiB)))).toBeInstanceOf(BlockingIOError);
+        await w.abort();
+      } else {
+        expect(await caught(w.close())).toBeInstanceOf(BlockingIOError);
+      }
+      expect((await fs.readFile('f')).toString()).toBe('old');
+    }
+  });
+
   test('deleteLocked refuses a lock that is no longer ours', async () => {
     const prefix = freshPrefix();
     const raw = redis.raw();
