@@ -197,7 +197,7 @@ export class RedisServer {
 export class RedisCluster {
   private constructor(readonly nodes: RedisServer[]) {}
 
-  static async start(masters = 3): Promise<RedisCluster> {
+  static async start(masters = 3, options: { nodeTimeoutMs?: number } = {}): Promise<RedisCluster> {
     const binaries = findRedisBinaries();
     if (typeof binaries === 'string') throw new Error(binaries);
     const nodes: RedisServer[] = [];
@@ -212,7 +212,7 @@ export class RedisCluster {
               '--cluster-config-file',
               'nodes.conf',
               '--cluster-node-timeout',
-              '5000',
+              String(options.nodeTimeoutMs ?? 5000),
             ],
           }),
         );

@@ -43,8 +43,21 @@ export class RedisConnection {
     return masters;
   }
 
+  /** PING; on a cluster, CLUSTER INFO of every master, which must say cluster_state:ok. */
   async ping(): Promise<void> {
-    await Promise.all((await this.masters()).map((node) => node.ping()));
+    if (!this.cluster) {
+      await this.client.ping();
+      return;
+    }
+    const masters = await this.masters();
+    const infos = await Promise.all(masters.map((node) => node.cluster('INFO') as Promise<string>));
+    infos.forEach((info, i) => {
+      const state = /cluster_state:(\w+)/.exec(info)?.[1];
+      if (state !== 'ok') {
+        const { host, port } = masters[i].options;
+        throw new RedisNotConnectedError(`cluster_state:${state} at ${host}:${port}`);
+      }
+    });
   }
 
   /** Quits a client aiofs created; leaves the caller's own client open. */

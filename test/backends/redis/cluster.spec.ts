@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Cluster } from 'ioredis';
-import { createFileSystem, type FileLikeSystem } from '../../../lib';
+import { BackendUnavailableError, createFileSystem, type FileLikeSystem } from '../../../lib';
 import { keySlot } from '../../../lib/backends/redis/key-slot';
+import { caught, sleep } from '../../conformance/expect-error';
+import { RedisCluster } from '../../servers/redis-servers';
 import { clusterNodes, describeRedis, freshPrefix, useRedis } from './redis-env';
 
 const MiB = 1024 * 1024;
@@ -103,4 +105,40 @@ describeRedis('redis: cluster specifics', () => {
   test('ping answers for every master', async () => {
     expect(await fs.ping()).toBeGreaterThanOrEqual(0);
   });
+});
+
+describeRedis('redis: a cluster that is not ok', () => {
+  test('ping fails with BackendUnavailableError while a slot has no master, then answers again', async () => {
+    const cluster = await RedisCluster.start(3);
+    const fs = await createFileSystem({
+      backend: 'redis',
+      cluster: { nodes: cluster.addresses.split(',') },
+    });
+    const [first] = cluster.nodes;
+    const waitFor = async (state: string) => {
+      for (let i = 0; i < 200; i++) {
+        if ((await first.command('CLUSTER INFO')).includes(`cluster_state:${state}`)) return;
+        await sleep(50);
+      }
+      throw new Error(`cluster_state never became ${state}`);
+    };
+    try {
+      // the first slot this node serves, from its line of CLUSTER NODES: '… connected 0-5460'
+      const myself = (await first.command('CLUSTER NODES'))
+        .split('\n')
+        .find((line) => line.includes('myself'))!;
+      const mine = Number(/ (\d+)-\d+/.exec(myself)![1]);
+      await first.command(`CLUSTER DELSLOTS ${mine}`);
+      await waitFor('fail');
+      const error = await caught(fs.ping());
+      expect(error).toBeInstanceOf(BackendUnavailableError);
+      expect(error.message).toContain('cluster_state:fail');
+      await first.command(`CLUSTER ADDSLOTS ${mine}`);
+      await waitFor('ok');
+      expect(await fs.ping()).toBeGreaterThanOrEqual(0);
+    } finally {
+      await fs.close();
+      await cluster.stop();
+    }
+  }, 60_000);
 });
