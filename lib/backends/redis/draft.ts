@@ -3,6 +3,7 @@ import { FileSystemError, lockLostError, type Draft } from '../../core';
 import { CHUNK_BYTES, checkSize, orphanTtlMs } from './limits';
 import type { RedisLock } from './lock';
 import { COMMIT, DRAFT_FROM_CURRENT, TEMP_APPEND, TEMP_SET_RANGE, TEMP_TRUNCATE } from './scripts';
+import { TailBuffer } from './tail-buffer';
 
 export interface DraftTarget {
   client: Redis;
@@ -21,8 +22,7 @@ export interface DraftTarget {
  * first checks that the lock is still ours.
  */
 export class RedisDraft implements Draft {
-  private tail: Buffer[] = [];
-  private tailBytes = 0;
+  private readonly tail = new TailBuffer();
   /** Bytes in the temp key. */
   private flushed: number;
   private created: boolean;
@@ -51,14 +51,14 @@ export class RedisDraft implements Draft {
   }
 
   get size(): number {
-    return this.flushed + this.tailBytes;
+    return this.flushed + this.tail.length;
   }
 
   async read(position: number, length: number): Promise<Buffer> {
     this.assertUsable();
     if (position >= this.flushed) {
-      const tail = this.tailContent();
-      return Buffer.from(tail.subarray(position - this.flushed, position - this.flushed + length));
+      const at = position - this.flushed;
+      return Buffer.from(this.tail.content().subarray(at, at + length));
     }
     await this.flush();
     const data = await this.t.client.getrangeBuffer(
@@ -76,13 +76,12 @@ export class RedisDraft implements Draft {
     const end = position + data.length;
     checkSize(this.t.path, Math.max(this.size, end));
     if (position === this.size && data.length < CHUNK_BYTES) {
-      this.tail.push(Buffer.from(data)); // a copy: the caller may reuse its buffer
-      this.tailBytes += data.length;
-      if (this.tailBytes >= CHUNK_BYTES) await this.flush();
+      if (this.tail.length + data.length > CHUNK_BYTES) await this.flush();
+      this.tail.append(data); // a copy: the caller may reuse its buffer
       return;
     }
     if (position >= this.flushed && end - this.flushed <= CHUNK_BYTES) {
-      const tail = this.resizedTail(Math.max(this.tailBytes, end - this.flushed));
+      const tail = this.tail.resize(Math.max(this.tail.length, end - this.flushed));
       data.copy(tail, position - this.flushed);
       return;
     }
@@ -106,7 +105,7 @@ export class RedisDraft implements Draft {
     this.assertUsable();
     checkSize(this.t.path, size);
     if (size >= this.flushed && size - this.flushed <= CHUNK_BYTES) {
-      this.resizedTail(size - this.flushed);
+      this.tail.resize(size - this.flushed);
       return;
     }
     await this.flush();
@@ -125,12 +124,12 @@ export class RedisDraft implements Draft {
       await COMMIT.run(
         client,
         [lock.key, dataKey, tempKey],
-        [lock.token, mode, this.tailContent(), String(this.t.ttlSeconds ?? 0), '1', this.flushed],
+        [lock.token, mode, this.tail.content(), String(this.t.ttlSeconds ?? 0), '1', this.flushed],
       ),
     );
     if (reply !== 1) throw lockLostError(this.t.path);
     this.state = 'committed';
-    this.tail = [];
+    this.tail.release();
     lock.releasedByCommit();
     lock.detach(tempKey);
   }
@@ -138,7 +137,7 @@ export class RedisDraft implements Draft {
   async discard(): Promise<void> {
     if (this.state !== 'open') return;
     this.state = 'discarded';
-    this.tail = [];
+    this.tail.release();
     this.t.lock.detach(this.t.tempKey);
     // An unreachable server drops the temp key by itself when it expires.
     if (this.created) await this.t.client.del(this.t.tempKey).catch(() => undefined);
@@ -149,11 +148,10 @@ export class RedisDraft implements Draft {
   }
 
   private async flush(): Promise<void> {
-    if (this.tailBytes === 0) return;
-    const data = this.tailContent();
-    this.tail = [];
-    this.tailBytes = 0;
-    await this.append(data);
+    if (this.tail.length === 0) return;
+    // The view is reused only after the server answered: by then the socket is done with it.
+    await this.append(this.tail.content());
+    this.tail.clear();
   }
 
   private async append(data: Buffer): Promise<void> {
@@ -182,22 +180,6 @@ export class RedisDraft implements Draft {
     // -1: the temp key was not what this draft had sent (see the scripts' expected length).
     if (length !== expected) this.fail(lockLostError(this.t.path));
     this.flushed = length;
-  }
-
-  private tailContent(): Buffer {
-    if (this.tail.length !== 1) this.tail = [Buffer.concat(this.tail, this.tailBytes)];
-    return this.tail[0];
-  }
-
-  /** Cuts or zero-extends the tail to `length` bytes and returns it, writable. */
-  private resizedTail(length: number): Buffer {
-    const current = this.tailContent();
-    if (current.length === length) return current;
-    const next = Buffer.alloc(length);
-    current.copy(next, 0, 0, Math.min(length, current.length));
-    this.tail = [next];
-    this.tailBytes = length;
-    return next;
   }
 
   private fail(error: Error): never {
