@@ -18,10 +18,13 @@ export interface RedisSettings {
   /** Seconds, or undefined: files never expire. */
   ttlSeconds?: number;
   lockTtlMs?: number;
+  /** How long a command may wait for its reply before its connection counts as hung. */
+  replyTimeoutMs: number;
   redisOptions: Record<string, unknown>;
 }
 
 const DEFAULT_URL = 'redis://127.0.0.1:6379';
+const DEFAULT_REPLY_TIMEOUT_MS = 10_000;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -109,10 +112,12 @@ export function checkRedisOptions(options: RedisFileSystemOptions): RedisSetting
       `Give one of url, client or cluster, not ${given.join(' and ')}`,
     );
   }
-  if (options.client !== undefined && options.redisOptions !== undefined) {
-    throw new InvalidArgumentError(
-      'redisOptions configures a client aiofs creates; set them on your own client instead',
-    );
+  for (const own of ['redisOptions', 'replyTimeoutMs'] as const) {
+    if (options.client !== undefined && options[own] !== undefined) {
+      throw new InvalidArgumentError(
+        `${own} configures a client aiofs creates; configure your own client instead`,
+      );
+    }
   }
   let source: RedisSource;
   if (options.client !== undefined) {
@@ -146,11 +151,18 @@ export function checkRedisOptions(options: RedisFileSystemOptions): RedisSetting
     throw new InvalidArgumentError(`ttlSeconds must be a whole number ≥ 1, not ${String(ttl)}`);
   }
   checkLockTtl(options.lockTtlMs);
+  const reply = options.replyTimeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS;
+  if (typeof reply !== 'number' || !Number.isSafeInteger(reply) || reply < 1) {
+    throw new InvalidArgumentError(
+      `replyTimeoutMs must be a whole number of ms ≥ 1, not ${String(options.replyTimeoutMs)}`,
+    );
+  }
   return {
     source,
     keyPrefix,
     ttlSeconds: ttl,
     lockTtlMs: options.lockTtlMs,
+    replyTimeoutMs: reply,
     redisOptions: optionalObject('redisOptions', options.redisOptions),
   };
 }

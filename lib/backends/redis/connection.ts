@@ -3,17 +3,18 @@ import { BackendUnavailableError } from '../../core';
 import { loadSdk } from '../load-sdk';
 import { redactUrl } from '../redact';
 import type { RedisSettings } from './check-options';
+import { HangWatchdog } from './hang-watchdog';
 import { RedisNotConnectedError, translateRedisError } from './redis-errors';
 
 type IoRedis = typeof import('ioredis');
 
 /**
  * Fail fast while the server is away (no offline queue, no retried commands: an APPEND sent
- * twice would corrupt a draft), keep reconnecting in the background, and time out a hung server.
+ * twice would be refused) and keep reconnecting in the background. A hung server is the
+ * HangWatchdog's.
  */
 const NODE_OPTIONS: RedisOptions = {
   connectTimeout: 5000,
-  commandTimeout: 10_000,
   maxRetriesPerRequest: 0,
   autoResendUnfulfilledCommands: false,
 };
@@ -31,6 +32,7 @@ export class RedisConnection {
     readonly owned: boolean,
     /** host:port (or several), never a secret. */
     readonly location: string,
+    private readonly watchdog?: HangWatchdog,
   ) {}
 
   /** The servers holding data: the one server, or every cluster master. */
@@ -62,6 +64,7 @@ export class RedisConnection {
 
   /** Quits a client aiofs created; leaves the caller's own client open. */
   async close(): Promise<void> {
+    this.watchdog?.stop();
     if (!this.owned) return;
     const client = this.cluster ?? this.client;
     const ended = new Promise((resolve) => client.once('end', resolve));
@@ -153,7 +156,10 @@ export async function connectRedis(settings: RedisSettings): Promise<RedisConnec
     );
   }
   keepReconnecting();
-  return source.kind === 'url'
-    ? new RedisConnection(client as Redis, undefined, true, location)
-    : new RedisConnection(client as unknown as Redis, client as Cluster, true, location);
+  const cluster = source.kind === 'url' ? undefined : (client as Cluster);
+  const watchdog = new HangWatchdog(
+    () => (cluster ? cluster.nodes() : [client as Redis]),
+    settings.replyTimeoutMs,
+  );
+  return new RedisConnection(client as Redis, cluster, true, location, watchdog);
 }

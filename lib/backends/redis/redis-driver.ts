@@ -29,14 +29,15 @@ export class RedisDriver implements StorageDriver {
   readonly pathRules = REDIS_PATH_RULES;
   readonly location: string;
   private readonly keys: RedisKeys;
+  private readonly ttlSeconds?: number;
 
   constructor(
     private readonly connection: RedisConnection,
     options: { keyPrefix: string; ttlSeconds?: number },
-    private readonly ttlSeconds = options.ttlSeconds,
   ) {
     this.location = connection.location;
     this.keys = new RedisKeys(options.keyPrefix);
+    this.ttlSeconds = options.ttlSeconds;
   }
 
   private get client() {

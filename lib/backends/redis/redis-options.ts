@@ -16,6 +16,12 @@ export interface RedisFileSystemOptions extends CommonFileSystemOptions {
   keyPrefix?: string;
   /** Files expire this long after their last commit (the Python `expiry_s`). */
   ttlSeconds?: number;
+  /**
+   * How long a command may wait for its reply before aiofs deems the connection hung, fails what
+   * waits on it with BackendUnavailableError and reconnects. Default 10 000. Clients aiofs
+   * creates only.
+   */
+  replyTimeoutMs?: number;
   /** Extra ioredis options for a client aiofs creates (e.g. `tls`, `password`). */
   redisOptions?: Record<string, unknown>;
 }

@@ -29,6 +29,8 @@ describeRedis('redis: options and clients', () => {
     ['ttlSeconds as a string', { url: DEAD, ttlSeconds: '60' as never }],
     ['lockTtlMs 0', { url: DEAD, lockTtlMs: 0 }],
     ['redisOptions that is not an object', { url: DEAD, redisOptions: 'x' as never }],
+    ['replyTimeoutMs 0', { url: DEAD, replyTimeoutMs: 0 }],
+    ['replyTimeoutMs as a string', { url: DEAD, replyTimeoutMs: '5' as never }],
     ['redisOptions with its own keyPrefix', { url: DEAD, redisOptions: { keyPrefix: 'a:' } }],
     ['a cluster without nodes', { cluster: { nodes: [] } }],
     ['a cluster node without a port', { cluster: { nodes: ['127.0.0.1'] } }],
@@ -54,12 +56,12 @@ describeRedis('redis: options and clients', () => {
     client.disconnect();
   });
 
-  test('redisOptions with a client of the caller is refused', async () => {
+  test('redisOptions or replyTimeoutMs with a client of the caller is refused', async () => {
     const client = new Redis(redisUrl, { lazyConnect: true });
-    const error = await caught(
-      createFileSystem({ backend: 'redis', client, redisOptions: { commandTimeout: 5 } }),
-    );
-    expect(error).toBeInstanceOf(InvalidArgumentError);
+    for (const extra of [{ redisOptions: { commandTimeout: 5 } }, { replyTimeoutMs: 5 }]) {
+      const error = await caught(createFileSystem({ backend: 'redis', client, ...extra }));
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+    }
     expect(client.status).toBe('wait');
     client.disconnect();
   });
