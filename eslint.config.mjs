@@ -9,8 +9,10 @@ export default tseslint.config(
   prettier,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-restricted-imports': 'off',
     },
   },
@@ -21,8 +23,21 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['../backends/*', '../nest/*', '../health/*', '../backends', '../nest', '../health'], message: 'lib/core imports nothing above it.' },
-            { group: ['ioredis', '@azure/*', '@nestjs/*'], message: 'lib/core imports no SDK and no Nest.' },
+            {
+              group: [
+                '../backends/*',
+                '../nest/*',
+                '../health/*',
+                '../backends',
+                '../nest',
+                '../health',
+              ],
+              message: 'lib/core imports nothing above it.',
+            },
+            {
+              group: ['ioredis', '@azure/*', '@nestjs/*'],
+              message: 'lib/core imports no SDK and no Nest.',
+            },
           ],
         },
       ],
@@ -35,8 +50,15 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['../../nest/*', '../../health/*', '../nest/*', '../health/*'], message: 'backends use core only.' },
-            { group: ['ioredis', '@azure/*'], allowTypeImports: true, message: 'load SDKs lazily with loadSdk().' },
+            {
+              group: ['../../nest/*', '../../health/*', '../nest/*', '../health/*'],
+              message: 'backends use core only.',
+            },
+            {
+              group: ['ioredis', '@azure/*'],
+              allowTypeImports: true,
+              message: 'load SDKs lazily with loadSdk().',
+            },
           ],
         },
       ],
@@ -44,6 +66,15 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.mjs'],
-    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        process: 'readonly',
+      },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -4,5 +4,7 @@ const base = require('./jest.config.js');
 module.exports = {
   ...base,
   testTimeout: 600000,
-  projects: [{ ...base.projects[0], displayName: 'large', testMatch: ['<rootDir>/test/large/**/*.spec.ts'] }],
+  projects: [
+    { ...base.projects[0], displayName: 'large', testMatch: ['<rootDir>/test/large/**/*.spec.ts'] },
+  ],
 };

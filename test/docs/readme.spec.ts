@@ -21,9 +21,15 @@ const documents: Array<[string, string]> = [
 /** A snippet as a module of this repository: `aiofs` is the library here, test servers stand in for the examples' hosts. */
 function materialise(snippet: Snippet, index: number): string {
   let code = snippet.code
-    .replace(/from 'aiofs\/health'/g, `from ${JSON.stringify(nodePath.join(ROOT, 'lib', 'health'))}`)
+    .replace(
+      /from 'aiofs\/health'/g,
+      `from ${JSON.stringify(nodePath.join(ROOT, 'lib', 'health'))}`,
+    )
     .replace(/from 'aiofs'/g, `from ${JSON.stringify(nodePath.join(ROOT, 'lib'))}`)
-    .replace(/redis:\/\/localhost:6379(\/0)?/g, process.env.AIOFS_TEST_REDIS_URL ?? 'redis://127.0.0.1:1');
+    .replace(
+      /redis:\/\/localhost:6379(\/0)?/g,
+      process.env.AIOFS_TEST_REDIS_URL ?? 'redis://127.0.0.1:1',
+    );
   if (/export class AppModule/.test(code) && !/main\(\)/.test(code)) {
     // A Nest module on its own: start it and stop it.
     code += `
@@ -75,22 +81,30 @@ describe('the code examples of the README and docs', () => {
     expect(diagnostics).toEqual([]);
   }, 120_000);
 
-  test.each(snippets.map((s, i) => [s.where, i] as const))('%s runs', async (_where, i) => {
-    const cwd = mkdtempSync(nodePath.join(tmpdir(), 'aiofs-snippet-'));
-    try {
-      const { stderr } = await run(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), files[i]], {
-        cwd,
-        env: {
-          ...process.env,
-          TS_NODE_PROJECT: nodePath.join(ROOT, 'tsconfig.json'),
-          AIOFS_URL: 'memory://',
-          AIOFS_CACHE_URL: 'memory://',
-        },
-        timeout: 60_000,
-      });
-      expect(stderr.replace(/^.*ExperimentalWarning.*$/gm, '').trim()).toBe('');
-    } finally {
-      rmSync(cwd, { recursive: true, force: true });
-    }
-  }, 90_000);
+  test.each(snippets.map((s, i) => [s.where, i] as const))(
+    '%s runs',
+    async (_where, i) => {
+      const cwd = mkdtempSync(nodePath.join(tmpdir(), 'aiofs-snippet-'));
+      try {
+        const { stderr } = await run(
+          process.execPath,
+          ['-r', require.resolve('ts-node/register/transpile-only'), files[i]],
+          {
+            cwd,
+            env: {
+              ...process.env,
+              TS_NODE_PROJECT: nodePath.join(ROOT, 'tsconfig.json'),
+              AIOFS_URL: 'memory://',
+              AIOFS_CACHE_URL: 'memory://',
+            },
+            timeout: 60_000,
+          },
+        );
+        expect(stderr.replace(/^.*ExperimentalWarning.*$/gm, '').trim()).toBe('');
+      } finally {
+        rmSync(cwd, { recursive: true, force: true });
+      }
+    },
+    90_000,
+  );
 });

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import { bytes, SampleProcess } from './sample-process';
 
@@ -55,7 +56,6 @@ export function describeSampleProcess(target: ProcessTarget): void {
 
       let received = 0;
       const download = await new Promise<number>((resolve, reject) => {
-        const { request } = require('node:http') as typeof import('node:http');
         const req = request(
           { host: '127.0.0.1', port: app.port, path: '/files/big.bin' },
           (res) => {
@@ -88,7 +88,6 @@ export function describeSampleProcess(target: ProcessTarget): void {
     test('SIGTERM during an upload: a quick exit, the old content stays, the lock is released', async () => {
       await app.send('PUT', '/files/doc.txt', bytes(1000));
       // an upload that sends 4 MiB, then stalls without ending
-      const { request } = require('node:http') as typeof import('node:http');
       const req = request({
         host: '127.0.0.1',
         port: app.port,
