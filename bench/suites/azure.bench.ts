@@ -34,6 +34,10 @@ async function transfers(bench: Bench, fs: FileLikeSystem, raw: ContainerClient)
         subject: 'aiofs openWriteStream (1 MiB chunks)',
         run: async () => pipeline(byteSource(size), await fs.openWriteStream('up-stream.bin')),
       },
+      {
+        subject: 'SDK uploadStream (1 MiB chunks, defaults)',
+        run: () => raw.getBlockBlobClient('raw/up-stream.bin').uploadStream(byteSource(size)),
+      },
     ],
     reps,
   );
@@ -51,6 +55,14 @@ async function transfers(bench: Bench, fs: FileLikeSystem, raw: ContainerClient)
       {
         subject: 'aiofs openReadStream',
         run: async () => pipeline(await fs.openReadStream('down.bin'), byteSink()),
+      },
+      {
+        subject: 'SDK download() stream',
+        run: async () =>
+          pipeline(
+            (await raw.getBlockBlobClient('raw/down.bin').download()).readableStreamBody!,
+            byteSink(),
+          ),
       },
     ],
     reps,
@@ -88,8 +100,8 @@ async function bigStreams(bench: Bench, fs: FileLikeSystem, raw: ContainerClient
   await bench.once(
     'azure',
     'stream 512 MiB in',
-    'SDK uploadStream (4 MiB buffers × 4)',
-    () => raw.getBlockBlobClient('raw/big.bin').uploadStream(byteSource(size), 4 * MiB, 4),
+    'SDK uploadStream (defaults)',
+    () => raw.getBlockBlobClient('raw/big.bin').uploadStream(byteSource(size)),
     size,
   );
   await bench.once(

@@ -15,7 +15,18 @@ export type Sdk = typeof AzureSdk;
  * waits for each try's answer (the headers), so an unreachable host fails in bounded time. A
  * response body that is already streaming is not cut.
  */
-function requestTimeoutPolicy(timeoutMs: number): RequestPolicyFactory {
+function requestTimeoutPolicy(timeoutMs: number) {
+  return {
+    name: 'aiofsRequestTimeout',
+    sendRequest: (request: { timeout: number }, next: (request: never) => Promise<unknown>) => {
+      if (!(request.timeout > 0)) request.timeout = timeoutMs;
+      return next(request as never);
+    },
+  };
+}
+
+/** The same as a (slower) compatibility policy, for an SDK that keeps its pipeline elsewhere. */
+function compatRequestTimeoutPolicy(timeoutMs: number): RequestPolicyFactory {
   return {
     create: (next: RequestPolicy): RequestPolicy => ({
       sendRequest: (request: WebResource) => {
@@ -24,6 +35,17 @@ function requestTimeoutPolicy(timeoutMs: number): RequestPolicyFactory {
       },
     }),
   };
+}
+
+/**
+ * Adds the timeout policy to the core pipeline the SDK built for `pipeline` (12.x keeps it in
+ * `_corePipeline` once a client exists); falls back to a policy factory otherwise.
+ */
+function addRequestTimeout(pipeline: AzureSdk.Pipeline, timeoutMs: number): void {
+  const core = (pipeline as { _corePipeline?: { addPolicy?: (policy: object) => void } })
+    ._corePipeline;
+  if (typeof core?.addPolicy === 'function') core.addPolicy(requestTimeoutPolicy(timeoutMs));
+  else pipeline.factories.push(compatRequestTimeoutPolicy(timeoutMs));
 }
 
 /** The container's client, on a pipeline with few, short retries. No network call. */
@@ -56,8 +78,9 @@ export function containerClientFor(sdk: Sdk, settings: AzureSettings): Container
       maxRetryDelayInMs: 2_000,
     },
   });
-  pipeline.factories.push(requestTimeoutPolicy(settings.requestTimeoutMs));
-  return new sdk.BlobServiceClient(url, pipeline).getContainerClient(settings.container);
+  const service = new sdk.BlobServiceClient(url, pipeline);
+  addRequestTimeout(pipeline, settings.requestTimeoutMs);
+  return service.getContainerClient(settings.container);
 }
 
 /** The account, endpoint and container, for messages: no query (a SAS), no key. */

@@ -5,9 +5,11 @@ import type { AzureLock } from './azure-lock';
 import { loadBase, readBase, type BaseVersion } from './base-version';
 import {
   BLOCK_BYTES,
+  BufferPool,
   DEFAULT_ID_BYTES,
   idBytesBeside,
   newBlockId,
+  STAGE_CONCURRENCY,
   Stager,
   type PlacedBlock,
 } from './blocks';
@@ -31,6 +33,7 @@ export class AzureDraft implements Draft {
   private baseLimit: number;
   private readonly written = new IntervalSet();
   private readonly spool = new Spool();
+  private readonly pool = new BufferPool(BLOCK_BYTES, STAGE_CONCURRENCY + 1);
   private readonly stager: Stager;
   /** Blocks this draft staged early; each still holds the content of its range. */
   private staged: PlacedBlock[] = [];
@@ -53,7 +56,7 @@ export class AzureDraft implements Draft {
     this.length = base.size;
     this.baseLimit = base.size;
     this.stageFrom = base.size;
-    this.stager = new Stager(blob);
+    this.stager = new Stager(blob, this.pool);
   }
 
   static async create(
@@ -94,7 +97,7 @@ export class AzureDraft implements Draft {
     if (this.tail?.end === position && position === this.length) {
       this.tail.push(data);
     } else if (position === this.length && position === this.stageFrom) {
-      this.tail = new Tail(position, BLOCK_BYTES);
+      this.tail = new Tail(position, this.pool);
       this.tail.push(data);
     } else {
       this.tail = undefined;
@@ -195,7 +198,7 @@ export class AzureDraft implements Draft {
     if (this.keepsCopy) await this.spool.write(last.start, bytes);
     this.written.add(last.start, last.end);
     this.stageFrom = last.start;
-    this.tail = new Tail(last.start, BLOCK_BYTES);
+    this.tail = new Tail(last.start, this.pool);
     this.tail.push(bytes);
   }
 

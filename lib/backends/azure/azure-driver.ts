@@ -20,10 +20,13 @@ import { openSnapshotReader } from './snapshot-reader';
 import { copyBlob, deleteBlob } from './transfer';
 import { writeWhole } from './write-whole';
 
+const CLIENT_CACHE_SIZE = 256;
+
 /** One container of Azure Blob Storage (DESIGN §5): a block blob per path, leases as locks. */
 export class AzureDriver implements StorageDriver {
   readonly backend = 'azure';
   readonly pathRules = {};
+  private readonly clients = new Map<string, BlockBlobClient>();
 
   constructor(
     readonly container: ContainerClient,
@@ -120,8 +123,19 @@ export class AzureDriver implements StorageDriver {
     );
   }
 
+  /** The client of `path`; recent ones are reused (building one costs more than a small read). */
   private blob(path: string): BlockBlobClient {
-    return this.container.getBlockBlobClient(path);
+    let client = this.clients.get(path);
+    if (client) {
+      this.clients.delete(path);
+    } else {
+      client = this.container.getBlockBlobClient(path);
+      if (this.clients.size >= CLIENT_CACHE_SIZE) {
+        this.clients.delete(this.clients.keys().next().value!);
+      }
+    }
+    this.clients.set(path, client);
+    return client;
   }
 
   private azureLock(lock: DriverLock) {

@@ -36,6 +36,24 @@ export function idBytesBeside(blocks: readonly PlacedBlock[]): number | undefine
   return blocks.every((b) => b.id.length === blocks[0].id.length) ? raw.length : undefined;
 }
 
+/** Block-sized buffers, reused once their upload is done, so a long stream makes no garbage. */
+export class BufferPool {
+  private readonly free: Buffer[] = [];
+
+  constructor(
+    readonly size: number,
+    private readonly keep: number,
+  ) {}
+
+  get(): Buffer {
+    return this.free.pop() ?? Buffer.allocUnsafe(this.size);
+  }
+
+  put(buffer: Buffer): void {
+    if (buffer.length === this.size && this.free.length < this.keep) this.free.push(buffer);
+  }
+}
+
 /** Uploads blocks with at most `limit` in flight; the first failure is thrown by the next call. */
 export class Stager {
   private readonly inFlight = new Set<Promise<void>>();
@@ -43,10 +61,14 @@ export class Stager {
 
   constructor(
     private readonly blob: BlockBlobClient,
+    private readonly pool?: BufferPool,
     private readonly limit = STAGE_CONCURRENCY,
   ) {}
 
-  /** Starts uploading `data` as block `id`; resolves once another upload may start. */
+  /**
+   * Starts uploading `data` as block `id`; resolves once another upload may start. `data` goes
+   * back to the pool when its upload is over: the caller must not keep it.
+   */
   async add(id: string, data: Buffer): Promise<void> {
     this.check();
     const upload: Promise<void> = this.blob
@@ -57,7 +79,10 @@ export class Stager {
           this.failure ??= { error };
         },
       )
-      .finally(() => this.inFlight.delete(upload));
+      .finally(() => {
+        this.inFlight.delete(upload);
+        this.pool?.put(data);
+      });
     this.inFlight.add(upload);
     while (this.inFlight.size >= this.limit) await Promise.race(this.inFlight);
     this.check();

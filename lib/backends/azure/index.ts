@@ -6,7 +6,6 @@ import { AzureDriver } from './azure-driver';
 import { isNotFound } from './azure-errors';
 import type { AzureFileSystemOptions } from './azure-options';
 import { checkAzureOptions, LEASE_BOUNDS } from './azure-settings';
-import { BLOCK_BYTES } from './blocks';
 
 /**
  * A file system on one Azure Blob container. The options are checked before anything connects;
@@ -29,7 +28,6 @@ export async function createAzureFileSystem(
   return new DriverFileSystem(driver, {
     lockTtlMs,
     lockTtlBounds: LEASE_BOUNDS,
-    streamChunkBytes: BLOCK_BYTES,
   });
 }
 

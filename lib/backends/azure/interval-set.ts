@@ -43,6 +43,7 @@ export class IntervalSet {
   /** `[start, end)` cut into consecutive pieces, each wholly inside or outside the set. */
   pieces(start: number, end: number): Piece[] {
     const out: Piece[] = [];
+    if (end <= start) return out;
     let at = start;
     for (const [s, e] of this.ranges) {
       if (e <= at) continue;

@@ -1,3 +1,5 @@
+import type { BufferPool } from './blocks';
+
 /**
  * The bytes a draft wrote in order from `start` that are not staged yet, kept in memory until
  * they fill a block: a forward stream is staged from here, never read back from disk. Writes are
@@ -9,10 +11,14 @@ export class Tail {
   private skip = 0;
   private bytes = 0;
 
+  private readonly blockBytes: number;
+
   constructor(
     private first: number,
-    private readonly blockBytes: number,
-  ) {}
+    private readonly pool: BufferPool,
+  ) {
+    this.blockBytes = pool.size;
+  }
 
   get start(): number {
     return this.first;
@@ -28,7 +34,7 @@ export class Tail {
     while (at < data.length) {
       const end = this.skip + this.bytes;
       if (end === this.buffers.length * this.blockBytes) {
-        this.buffers.push(Buffer.allocUnsafe(this.blockBytes));
+        this.buffers.push(this.pool.get());
       }
       const filled = end - (this.buffers.length - 1) * this.blockBytes;
       const last = this.buffers[this.buffers.length - 1];
