@@ -111,6 +111,28 @@ export async function redisSuite(bench: Bench): Promise<void | string> {
     );
 
     const size = 256 * MiB;
+    const block = Buffer.alloc(MiB, 7);
+    await bench.once(
+      'redis',
+      'stream 256 MiB',
+      'ioredis APPEND 1 MiB × 256 (for scale)',
+      async () => {
+        await raw.del('raw:big');
+        for (let at = 0; at < size; at += MiB) await raw.append('raw:big', block);
+      },
+      size,
+    );
+    await bench.once(
+      'redis',
+      'stream 256 MiB',
+      'ioredis GETRANGE 1 MiB × 256 (for scale)',
+      async () => {
+        for (let at = 0; at < size; at += MiB)
+          await raw.getrangeBuffer('raw:big', at, at + MiB - 1);
+      },
+      size,
+    );
+    await raw.del('raw:big');
     await bench.once(
       'redis',
       'stream 256 MiB',

@@ -65,7 +65,8 @@ export function translateRedisError(
       message: `'${path}' is not a file: its Redis key holds another type than a string`,
     });
   }
-  if (/string exceeds maximum allowed size/i.test(message)) {
+  // Growth past the server's proto-max-bulk-len, or one request bigger than it.
+  if (/string exceeds maximum allowed size|invalid bulk length/i.test(message)) {
     return new FileSystemError(
       'EFBIG',
       `${path ? `'${path}'` : 'A file'} would grow past the largest string Redis at ${location} allows (proto-max-bulk-len); nothing was committed`,

@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { createFileSystem, FileSystemError } from '../../../lib';
-import { caught } from '../../conformance/expect-error';
+import { caught, sleep } from '../../conformance/expect-error';
 import { RedisServer } from '../../servers/redis-servers';
 import { describeRedis, useRedis } from './redis-env';
 
@@ -81,6 +81,13 @@ describeRedis('redis: the 512 MiB string limit', () => {
       expect(error!.message).toMatch(/proto-max-bulk-len/);
       expect(await caught(f.close())).toBeInstanceOf(FileSystemError);
       expect((await fs.readFile('f')).toString()).toBe('old');
+      // one request bigger than the limit: the server refuses it and drops the connection
+      expectTooLarge(await caught(fs.writeFile('f', Buffer.alloc(3 * MiB, 1))));
+      let after: Buffer | undefined;
+      for (let i = 0; i < 100 && !after; i++) {
+        after = await fs.readFile('f').catch(() => sleep(20).then(() => undefined));
+      }
+      expect(after!.toString()).toBe('old');
     } finally {
       await fs.close();
       await server.stop();
