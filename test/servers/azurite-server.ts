@@ -15,6 +15,8 @@ const START_TIMEOUT_MS = 30_000;
 export interface AzuriteOptions {
   /** Keep blobs in memory only (default). False keeps them in a temp folder across restarts. */
   inMemory?: boolean;
+  /** Serve https with this certificate and accept OAuth bearer tokens (Azurite's basic check). */
+  oauth?: { cert: string; key: string };
 }
 
 /** A private Azurite (blob service only) in a child process on a free port. */
@@ -26,11 +28,17 @@ export class AzuriteServer {
     readonly port: number,
     private readonly location: string,
     private readonly inMemory: boolean,
+    private readonly oauth?: { cert: string; key: string },
   ) {}
 
   static async start(options: AzuriteOptions = {}): Promise<AzuriteServer> {
     const location = mkdtempSync(nodePath.join(tmpdir(), 'aiofs-azurite-'));
-    const server = new AzuriteServer(await freePort(), location, options.inMemory ?? true);
+    const server = new AzuriteServer(
+      await freePort(),
+      location,
+      options.inMemory ?? true,
+      options.oauth,
+    );
     try {
       await server.launch();
     } catch (error) {
@@ -41,11 +49,11 @@ export class AzuriteServer {
   }
 
   get endpoint(): string {
-    return `http://127.0.0.1:${this.port}/${AZURITE_ACCOUNT}`;
+    return `${this.oauth ? 'https' : 'http'}://127.0.0.1:${this.port}/${AZURITE_ACCOUNT}`;
   }
 
   get connectionString(): string {
-    return `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=${this.endpoint};`;
+    return `DefaultEndpointsProtocol=${this.oauth ? 'https' : 'http'};AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=${this.endpoint};`;
   }
 
   get running(): boolean {
@@ -89,6 +97,9 @@ export class AzuriteServer {
       '--disableTelemetry',
       '--silent',
       ...(this.inMemory ? ['--inMemoryPersistence'] : ['--location', this.location]),
+      ...(this.oauth
+        ? ['--cert', this.oauth.cert, '--key', this.oauth.key, '--oauth', 'basic']
+        : []),
     ];
     const child = spawn(process.execPath, args, {
       cwd: this.location,
