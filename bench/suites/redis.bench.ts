@@ -5,6 +5,7 @@ import { createFileSystem, type FileLikeSystem } from '../../lib';
 import { countCommands, describeDelta } from '../../test/support/redis-stats';
 import { findRedisBinaries, RedisServer } from '../../test/servers/redis-servers';
 import type { Bench } from '../harness';
+import { interleavedWorkload } from './interleave';
 import { byteSink, byteSource } from './streams';
 
 const KiB = 1024;
@@ -62,25 +63,28 @@ export async function redisSuite(bench: Bench): Promise<void | string> {
   const fs = await createFileSystem({ backend: 'redis', url: server.url, keyPrefix: 'bench:' });
   try {
     const small = randomBytes(4 * KiB);
+    const smallReps = { repetitions: bench.options.quick ? 5 : 60 };
     await raw.set('raw:small', small);
     await fs.writeFile('small', small);
-    await bench.workload(
+    await interleavedWorkload(
+      bench,
       'redis',
       `readFile 4 KiB (×${BATCH} sequential)`,
       [
         { subject: 'ioredis getBuffer', run: () => batch(() => raw.getBuffer('raw:small')) },
         { subject: 'aiofs readFile', run: () => batch(() => fs.readFile('small')) },
       ],
-      { bytes: 4 * KiB * BATCH },
+      { bytes: 4 * KiB * BATCH, ...smallReps },
     );
-    await bench.workload(
+    await interleavedWorkload(
+      bench,
       'redis',
       `writeFile 4 KiB (×${BATCH} sequential)`,
       [
         { subject: 'ioredis set', run: () => batch(() => raw.set('raw:w', small)) },
         { subject: 'aiofs writeFile', run: () => batch(() => fs.writeFile('w', small)) },
       ],
-      { bytes: 4 * KiB * BATCH, note: await roundTrips(raw, monitor, fs) },
+      { bytes: 4 * KiB * BATCH, ...smallReps, note: await roundTrips(raw, monitor, fs) },
     );
 
     for (let at = 0; at < LS_KEYS; at += 10_000) {
@@ -100,7 +104,8 @@ export async function redisSuite(bench: Bench): Promise<void | string> {
       if (paths.length !== LS_KEYS) throw new Error(`ls found ${paths.length} paths`);
     };
     const lsReps = { repetitions: bench.options.quick ? 3 : 10, warmup: 1 };
-    await bench.workload(
+    await interleavedWorkload(
+      bench,
       'redis',
       `ls over ${LS_KEYS} keys`,
       [

@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import { FileSystemError, lockLostError, type Draft } from '../../core';
 import { CHUNK_BYTES, checkSize, orphanTtlMs } from './limits';
 import type { RedisLock } from './lock';
-import { COMMIT, DRAFT_FROM_CURRENT, TEMP_APPEND, TEMP_SET_RANGE, TEMP_TRUNCATE } from './scripts';
+import { appendChunk } from './append';
+import { COMMIT, DRAFT_FROM_CURRENT, TEMP_SET_RANGE, TEMP_TRUNCATE } from './scripts';
 import { TailBuffer } from './tail-buffer';
 
 export interface DraftTarget {
@@ -75,7 +76,12 @@ export class RedisDraft implements Draft {
     this.assertUsable();
     const end = position + data.length;
     checkSize(this.t.path, Math.max(this.size, end));
-    if (position === this.size && data.length < CHUNK_BYTES) {
+    if (position === this.size) {
+      if (data.length >= CHUNK_BYTES) {
+        await this.flush();
+        await this.append(data);
+        return;
+      }
       if (this.tail.length + data.length > CHUNK_BYTES) await this.flush();
       this.tail.append(data); // a copy: the caller may reuse its buffer
       return;
@@ -86,10 +92,6 @@ export class RedisDraft implements Draft {
       return;
     }
     await this.flush();
-    if (position === this.flushed) {
-      await this.append(data);
-      return;
-    }
     const expected = Math.max(this.flushed, end);
     const length = await this.change(() =>
       TEMP_SET_RANGE.run(
@@ -157,7 +159,7 @@ export class RedisDraft implements Draft {
   private async append(data: Buffer): Promise<void> {
     const expected = this.flushed + data.length;
     const length = await this.change(() =>
-      TEMP_APPEND.run(this.t.client, [this.t.tempKey], [data, this.orphanTtl, this.flushed]),
+      appendChunk(this.t.client, this.t.tempKey, data, this.orphanTtl, this.flushed),
     );
     this.afterChange(length, expected);
   }

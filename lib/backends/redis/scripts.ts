@@ -123,15 +123,10 @@ return redis.call('STRLEN', KEYS[2])`);
 /**
  * Refuses (-1) to touch a temp key whose length is not the one its writer expects (ARGV[n]): it
  * expired, a restarted or failed-over server lost part of it, or a command was sent twice.
+ * (APPEND needs no script: its new length tells the same, see append.ts.)
  */
 const expectLength = (arg: string) => `
 if redis.call('STRLEN', KEYS[1]) ~= tonumber(${arg}) then return -1 end`;
-
-/** KEYS: temp; ARGV: bytes, ttl ms, expected length. The new length, or -1. */
-export const TEMP_APPEND = new LuaScript(`${expectLength('ARGV[3]')}
-local n = redis.call('APPEND', KEYS[1], ARGV[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return n`);
 
 /** KEYS: temp; ARGV: offset, bytes, ttl ms, expected length. The new length (a gap is zero-filled), or -1. */
 export const TEMP_SET_RANGE = new LuaScript(`${expectLength('ARGV[4]')}

@@ -4,7 +4,8 @@ import { keySlot } from './key-slot';
 import type { RedisKeys } from './keys';
 import { CHUNK_BYTES, orphanTtlMs } from './limits';
 import { newToken, type RedisLock } from './lock';
-import { COMMIT, COPY_SAME_SLOT, MOVE_SAME_SLOT, STAT, TEMP_APPEND } from './scripts';
+import { appendChunk } from './append';
+import { COMMIT, COPY_SAME_SLOT, MOVE_SAME_SLOT, STAT } from './scripts';
 
 export interface TransferContext {
   client: Redis;
@@ -70,8 +71,7 @@ async function copyAcrossSlots(
   try {
     for (let at = 0; at < size; at += CHUNK_BYTES) {
       const chunk = await readExactly(client, fromKey, at, Math.min(CHUNK_BYTES, size - at), from);
-      const length = await TEMP_APPEND.run(client, [tempKey], [chunk, orphanTtl, at]);
-      if (Number(length) !== at + chunk.length) throw lockLostError(to);
+      if ((await appendChunk(client, tempKey, chunk, orphanTtl, at)) < 0) throw lockLostError(to);
       if (Date.now() - renewedAt > lock.ttlMs / 3) {
         renewedAt = Date.now();
         const [a, b] = await Promise.all([locks.from.renew(), lock.renew()]);
