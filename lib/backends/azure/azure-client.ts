@@ -73,7 +73,8 @@ export function containerClientFor(sdk: Sdk, settings: AzureSettings): Container
   const pipeline = sdk.newPipeline(credential as AzureSdk.AnonymousCredential, {
     retryOptions: {
       maxTries: settings.maxTries,
-      tryTimeoutInMs: settings.requestTimeoutMs,
+      // The service's own limit (whole seconds, 30 at most for most operations).
+      tryTimeoutInMs: Math.min(30_000, Math.max(1_000, settings.requestTimeoutMs)),
       retryDelayInMs: 200,
       maxRetryDelayInMs: 2_000,
     },
