@@ -1,21 +1,9 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { AppModule } from '../../sample/app.module';
+import { startApp } from './start-app';
 import { AzuriteServer } from '../servers/azurite-server';
 import { findRedisBinaries, RedisServer } from '../servers/redis-servers';
-
-async function startApp(env: Record<string, string>): Promise<INestApplication> {
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    return await moduleRef.createNestApplication({ bodyParser: false, logger: false }).init();
-  } finally {
-    for (const key of Object.keys(env)) if (saved[key] === undefined) delete process.env[key];
-  }
-}
 
 async function waitFor(check: () => Promise<boolean>, ms: number): Promise<void> {
   const until = Date.now() + ms;

@@ -1,11 +1,10 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AppModule } from '../../sample/app.module';
+import { startApp } from './start-app';
 
 /** A backend the sample runs on, chosen only by env variables. */
 export interface SampleTarget {
@@ -15,19 +14,6 @@ export interface SampleTarget {
   unavailable?: () => string | undefined;
   /** Called after each test, e.g. to check nothing was written outside a local root. */
   afterEach?: () => void;
-}
-
-async function startApp(env: Record<string, string>): Promise<INestApplication> {
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
-    return await app.init();
-  } finally {
-    for (const key of Object.keys(env)) if (saved[key] === undefined) delete process.env[key];
-    Object.assign(process.env, saved);
-  }
 }
 
 function binaryParser(
