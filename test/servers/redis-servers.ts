@@ -70,6 +70,15 @@ function rawCommand(port: number, command: string, password?: string): Promise<s
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Servers still running: killed, their folders removed, if this process exits without stopping them. */
+const running = new Map<ChildProcess, string>();
+process.once('exit', () => {
+  for (const [child, dir] of running) {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 /** A private redis-server on a free port, in a temp folder, with no persistence. */
 export class RedisServer {
   private process?: ChildProcess;
@@ -173,8 +182,10 @@ export class RedisServer {
     ];
     const child = spawn(this.binary, args, { stdio: 'ignore' });
     this.process = child;
+    running.set(child, this.dir);
     this.exited = new Promise((resolve) =>
       child.once('exit', () => {
+        running.delete(child);
         if (this.process === child) this.process = undefined;
         resolve();
       }),
