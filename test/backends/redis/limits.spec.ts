@@ -81,8 +81,11 @@ describeRedis('redis: the 512 MiB string limit', () => {
       expect(error!.message).toMatch(/proto-max-bulk-len/);
       expect(await caught(f.close())).toBeInstanceOf(FileSystemError);
       expect((await fs.readFile('f')).toString()).toBe('old');
-      // one request bigger than the limit: the server refuses it and drops the connection
-      expectTooLarge(await caught(fs.writeFile('f', Buffer.alloc(3 * MiB, 1))));
+      // One request bigger than the limit: the server refuses it and drops the connection,
+      // sometimes before its refusal reaches us (a race on the server's side).
+      const refused = await caught(fs.writeFile('f', Buffer.alloc(3 * MiB, 1)));
+      expect(refused).toBeInstanceOf(FileSystemError);
+      expect(['EFBIG', 'EUNAVAILABLE']).toContain(refused.code);
       let after: Buffer | undefined;
       for (let i = 0; i < 100 && !after; i++) {
         after = await fs.readFile('f').catch(() => sleep(20).then(() => undefined));
