@@ -96,6 +96,8 @@ describe('the code examples of the README and docs', () => {
               TS_NODE_PROJECT: nodePath.join(ROOT, 'tsconfig.json'),
               AIOFS_URL: 'memory://',
               AIOFS_CACHE_URL: 'memory://',
+              // the examples' Azure account is the test Azurite
+              AZURE_STORAGE_CONNECTION_STRING: process.env.AIOFS_TEST_AZURE_CONNECTION_STRING ?? '',
             },
             timeout: 60_000,
           },
