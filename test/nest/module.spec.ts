@@ -181,7 +181,7 @@ describe('AiofsModule', () => {
     const error = await caught(
       start([
         AiofsModule.forRoot({ name: 'files', backend: 'memory' }),
-        AiofsModule.forRoot({ name: 'files', backend: 'local', root: dir }),
+        AiofsModule.forRoot({ name: 'files', url: 'memory://' }),
       ]),
     );
     expect(error.message).toMatch(/'files' is registered twice/);
