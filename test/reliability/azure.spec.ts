@@ -1,0 +1,8 @@
+import { processScenarios } from './scenarios/processes';
+import { describeTarget, TARGETS } from './targets';
+
+const target = TARGETS['azure'];
+
+describeTarget(target, 'reliability: azure', () => {
+  processScenarios(target);
+});

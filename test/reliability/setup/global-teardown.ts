@@ -1,0 +1,50 @@
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import * as nodePath from 'node:path';
+import * as prettier from 'prettier';
+import stopServers from '../../servers/global-teardown';
+import type { Row } from '../report/record';
+import { renderReport, type Results } from '../report/render';
+import { SCALE } from '../scale';
+
+const DOCS = nodePath.resolve(__dirname, '../../../docs');
+
+/** Stops the servers, then merges this run's figures into docs/reliability.{json,md}. */
+export default async function globalTeardown(): Promise<void> {
+  await stopServers();
+  const build = process.env.AIOFS_RELIABILITY_BUILD;
+  if (build) rmSync(build, { recursive: true, force: true });
+  const dir = process.env.AIOFS_RELIABILITY_RESULTS;
+  if (!dir) return;
+  const rows = readdirSync(dir).map(
+    (f) => JSON.parse(readFileSync(nodePath.join(dir, f), 'utf8')) as Row,
+  );
+  rmSync(dir, { recursive: true, force: true });
+  if (rows.length === 0 || process.env.AIOFS_RELIABILITY_REPORT === '0') return;
+  await writeReport(rows);
+}
+
+async function writeReport(rows: Row[]): Promise<void> {
+  const jsonPath = nodePath.join(DOCS, 'reliability.json');
+  const results: Results = existsSync(jsonPath)
+    ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as Results)
+    : {};
+  const key = (r: Row) => `${r.scenario}/${r.backend}`;
+  const fresh = new Set(rows.map(key));
+  const kept = (results[SCALE]?.rows ?? []).filter((r) => !fresh.has(key(r)));
+  const cpu = cpus();
+  results[SCALE] = {
+    machine: `${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, Node ${process.versions.node}`,
+    rows: [...kept, ...rows],
+  };
+  const config = (await prettier.resolveConfig(jsonPath)) ?? {};
+  writeFileSync(
+    jsonPath,
+    await prettier.format(JSON.stringify(results), { ...config, filepath: jsonPath }),
+  );
+  const mdPath = nodePath.join(DOCS, 'reliability.md');
+  writeFileSync(
+    mdPath,
+    await prettier.format(renderReport(results), { ...config, filepath: mdPath }),
+  );
+}
