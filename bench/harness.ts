@@ -1,12 +1,14 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
 
-/** One way of doing a workload: aiofs or the raw client it is compared with. */
+/** One way of doing a workload: aiofs, the raw client, or a peer library. */
 export interface BenchCase {
   subject: string;
+  /** Groups rows across workloads and backends: 'raw', 'aiofs', 'unstorage', … */
+  kind?: string;
   run: () => Promise<unknown>;
-  /** Runs before the timed repetitions (not timed). */
+  /** Runs before the first repetition (not timed). */
   setup?: () => Promise<unknown>;
   teardown?: () => Promise<unknown>;
 }
@@ -14,52 +16,95 @@ export interface BenchCase {
 export interface WorkloadOptions {
   warmup?: number;
   repetitions?: number;
-  /** Bytes moved by one run, for a throughput column. */
+  /** A case whose first run shows it would take longer than this gets fewer repetitions… */
+  budgetMs?: number;
+  /** …but never fewer than these. */
+  minRepetitions?: number;
+  /** Operations one run does (small ones are timed in sequential batches); times are per operation. */
+  ops?: number;
+  /** Bytes one operation moves, for a throughput column. */
   bytes?: number;
-  /** A note shown under the table (e.g. round trips counted). */
+  /** A garbage collection before every run, so that each case starts from the same heap. */
+  gcEachRun?: boolean;
   note?: string;
 }
 
-export interface BenchResult {
+interface RowBase {
   backend: string;
   workload: string;
   subject: string;
+  kind?: string;
+  note?: string;
+}
+
+export interface BenchResult extends RowBase {
   repetitions: number;
+  /** Operations per timed run; the times below are per operation. */
+  ops: number;
   medianMs: number;
   p25Ms: number;
   p75Ms: number;
   minMs: number;
-  /** This case's median over the first (reference) case's median in the same workload. */
+  /** This case's median over the first (reference: the raw client) case's median. */
   ratio: number;
   throughputMiBs?: number;
-  /** Highest RSS seen while the case ran, and its growth over the RSS just before. */
+  /** Highest RSS while this case ran (over its own runs), and its growth over the RSS just before. */
   peakRssMiB: number;
   rssGrowthMiB: number;
-  note?: string;
+}
+
+/** A subject that cannot do the workload: the table says why instead of showing a number. */
+export interface Unsupported extends RowBase {
+  unsupported: string;
+}
+
+export type BenchRow = BenchResult | Unsupported;
+
+export function isMeasured(row: BenchRow): row is BenchResult {
+  return !('unsupported' in row);
+}
+
+export interface BenchData {
+  machine: Record<string, unknown>;
+  versions: Record<string, string>;
+  options: BenchOptions;
+  /** Suites or subjects left out, with the reason. */
+  skipped: string[];
+  /** What a backend's table should say beneath it (round trips counted, for example). */
+  notes: Record<string, string[]>;
+  results: BenchRow[];
+}
+
+export interface BenchOptions {
+  quick: boolean;
+  repetitions: number;
+  warmup: number;
 }
 
 const MiB = 1024 * 1024;
 
-function gc(): void {
+export function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
-/** Samples RSS every few ms while `action` runs; returns the peak. */
-export async function withPeakRss<T>(
-  action: () => Promise<T>,
-): Promise<{ result: T; peak: number; baseline: number }> {
-  gc();
-  const baseline = process.memoryUsage.rss();
-  let peak = baseline;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
+/**
+ * Peak RSS while something runs: sampled every 5 ms, and the kernel's high-water mark (maxRSS)
+ * when it rose meanwhile (a burst between two samples).
+ */
+class RssProbe {
+  readonly baseline = process.memoryUsage.rss();
+  private readonly maxRssBefore = process.resourceUsage().maxRSS;
+  private peak = this.baseline;
+  private readonly timer = setInterval(() => {
+    this.peak = Math.max(this.peak, process.memoryUsage.rss());
   }, 5);
-  try {
-    const result = await action();
-    peak = Math.max(peak, process.memoryUsage.rss());
-    return { result, peak, baseline };
-  } finally {
-    clearInterval(timer);
+
+  stop(): number {
+    clearInterval(this.timer);
+    this.peak = Math.max(this.peak, process.memoryUsage.rss());
+    const maxRss = process.resourceUsage().maxRSS;
+    if (maxRss > this.maxRssBefore) this.peak = Math.max(this.peak, maxRss * 1024);
+    return this.peak;
   }
 }
 
@@ -70,11 +115,18 @@ function quantile(sorted: number[], q: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
 }
 
-/** A benchmark run: workloads of cases, each timed with warm-up and repetitions; median and spread. */
+/**
+ * A benchmark run. A workload's cases take turns, one run each per round (after an interleaved
+ * warm-up), so that a change of load on a shared machine slows every case alike. Each run is
+ * timed alone and watched for RSS on its own: a case's peak RSS comes from its own runs only.
+ */
 export class Bench {
-  readonly results: BenchResult[] = [];
+  readonly results: BenchRow[] = [];
+  readonly versions: Record<string, string> = {};
+  readonly skipped: string[] = [];
+  readonly notes: Record<string, string[]> = {};
 
-  constructor(readonly options: { quick: boolean; repetitions: number; warmup: number }) {}
+  constructor(readonly options: BenchOptions) {}
 
   async workload(
     backend: string,
@@ -84,107 +136,127 @@ export class Bench {
   ): Promise<BenchResult[]> {
     const repetitions = options.repetitions ?? this.options.repetitions;
     const warmup = options.warmup ?? this.options.warmup;
-    const rows: BenchResult[] = [];
-    for (const c of cases) {
-      await c.setup?.();
-      for (let i = 0; i < warmup; i++) await c.run();
-      const times: number[] = [];
-      const { peak, baseline } = await withPeakRss(async () => {
-        for (let i = 0; i < repetitions; i++) {
+    const ops = options.ops ?? 1;
+    const state = cases.map(() => ({
+      times: [] as number[],
+      target: repetitions,
+      peak: 0,
+      growth: 0,
+    }));
+    try {
+      for (const c of cases) await c.setup?.();
+      for (let i = 0; i < warmup; i++) for (const c of cases) await c.run();
+      for (let round = 0; state.some((s) => s.times.length < s.target); round++) {
+        for (const [at, c] of cases.entries()) {
+          const s = state[at];
+          if (s.times.length >= s.target) continue;
+          if (options.gcEachRun) gc();
+          const probe = new RssProbe();
           const started = performance.now();
           await c.run();
-          times.push(performance.now() - started);
+          const ms = performance.now() - started;
+          const peak = probe.stop();
+          s.times.push(ms / ops);
+          s.peak = Math.max(s.peak, peak);
+          s.growth = Math.max(s.growth, peak - probe.baseline);
+          if (round === 0 && options.budgetMs !== undefined) {
+            const affordable = Math.floor(options.budgetMs / ms);
+            s.target = Math.min(repetitions, Math.max(options.minRepetitions ?? 3, affordable));
+          }
         }
-      });
-      await c.teardown?.();
-      times.sort((a, b) => a - b);
-      const median = quantile(times, 0.5);
-      rows.push({
+      }
+    } finally {
+      for (const c of cases) await c.teardown?.();
+    }
+    const rows = cases.map((c, at): BenchResult => {
+      const sorted = state[at].times.sort((a, b) => a - b);
+      const median = quantile(sorted, 0.5);
+      return {
         backend,
         workload,
         subject: c.subject,
-        repetitions,
+        kind: c.kind,
+        repetitions: sorted.length,
+        ops,
         medianMs: median,
-        p25Ms: quantile(times, 0.25),
-        p75Ms: quantile(times, 0.75),
-        minMs: times[0],
-        ratio: rows.length === 0 ? 1 : median / rows[0].medianMs,
+        p25Ms: quantile(sorted, 0.25),
+        p75Ms: quantile(sorted, 0.75),
+        minMs: sorted[0],
+        ratio: 1,
         throughputMiBs: options.bytes ? options.bytes / MiB / (median / 1000) : undefined,
-        peakRssMiB: peak / MiB,
-        rssGrowthMiB: (peak - baseline) / MiB,
+        peakRssMiB: state[at].peak / MiB,
+        rssGrowthMiB: state[at].growth / MiB,
         note: options.note,
-      });
-      process.stdout.write(`  ${backend} | ${workload} | ${c.subject}: ${median.toFixed(3)} ms\n`);
+      };
+    });
+    for (const row of rows) {
+      row.ratio = row.medianMs / rows[0].medianMs;
+      process.stdout.write(
+        `  ${backend} | ${workload} | ${row.subject}: ${formatMs(row.medianMs)} (${row.ratio.toFixed(2)}×, ${row.repetitions} reps, RSS +${row.rssGrowthMiB.toFixed(1)} MiB)\n`,
+      );
     }
     this.results.push(...rows);
     return rows;
   }
 
-  /** A one-shot measurement (e.g. a 1 GiB stream) with its peak RSS growth. */
-  async once(
+  /** Records that `subject` cannot do `workload`, and why. */
+  unsupported(
     backend: string,
     workload: string,
     subject: string,
-    action: () => Promise<unknown>,
-    bytes?: number,
-  ): Promise<BenchResult> {
-    const started = performance.now();
-    const { peak, baseline } = await withPeakRss(action);
-    const ms = performance.now() - started;
-    const row: BenchResult = {
-      backend,
-      workload,
-      subject,
-      repetitions: 1,
-      medianMs: ms,
-      p25Ms: ms,
-      p75Ms: ms,
-      minMs: ms,
-      ratio: 1,
-      throughputMiBs: bytes ? bytes / MiB / (ms / 1000) : undefined,
-      peakRssMiB: peak / MiB,
-      rssGrowthMiB: (peak - baseline) / MiB,
+    reason: string,
+    kind?: string,
+  ): void {
+    process.stdout.write(`  ${backend} | ${workload} | ${subject}: n/a (${reason})\n`);
+    this.results.push({ backend, workload, subject, kind, unsupported: reason });
+  }
+
+  skip(reason: string): void {
+    process.stdout.write(`  skipped: ${reason}\n`);
+    this.skipped.push(reason);
+  }
+
+  note(backend: string, text: string): void {
+    (this.notes[backend] ??= []).push(text);
+  }
+
+  data(): BenchData {
+    return {
+      machine: machine(),
+      versions: this.versions,
+      options: this.options,
+      skipped: this.skipped,
+      notes: this.notes,
+      results: this.results,
     };
-    process.stdout.write(
-      `  ${backend} | ${workload} | ${subject}: ${ms.toFixed(0)} ms, RSS +${row.rssGrowthMiB.toFixed(1)} MiB\n`,
-    );
-    this.results.push(row);
-    return row;
   }
 
-  table(): string {
-    const head =
-      '| backend | workload | subject | median ms | p25–p75 ms | ratio | MiB/s | peak RSS MiB (growth) |';
-    const lines = [head, '|---|---|---|---:|---:|---:|---:|---:|'];
-    for (const r of this.results) {
-      lines.push(
-        `| ${r.backend} | ${r.workload} | ${r.subject} | ${r.medianMs.toFixed(3)} | ${r.p25Ms.toFixed(3)}–${r.p75Ms.toFixed(3)} | ${r.ratio.toFixed(2)}× | ${
-          r.throughputMiBs === undefined ? '' : r.throughputMiBs.toFixed(0)
-        } | ${r.peakRssMiB.toFixed(0)} (+${r.rssGrowthMiB.toFixed(1)}) |`,
-      );
-    }
-    const notes = [
-      ...new Set(this.results.filter((r) => r.note).map((r) => `- ${r.workload}: ${r.note}`)),
-    ];
-    return [...lines, ...(notes.length ? ['', ...notes] : [])].join('\n');
-  }
-
+  /** Writes the run to `dir` as bench-<time>.json and latest.json; returns the first. */
   save(dir: string): string {
+    mkdirSync(dir, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    const data = { machine: machine(), options: this.options, results: this.results };
+    const text = JSON.stringify(this.data(), null, 2);
     const file = nodePath.join(dir, `bench-${stamp}.json`);
-    writeFileSync(file, JSON.stringify(data, null, 2));
-    writeFileSync(nodePath.join(dir, 'latest.json'), JSON.stringify(data, null, 2));
+    writeFileSync(file, text);
+    writeFileSync(nodePath.join(dir, 'latest.json'), text);
     return file;
   }
 }
 
+export function formatMs(ms: number): string {
+  if (ms < 1) return `${(ms * 1000).toFixed(ms < 0.01 ? 2 : 1)} µs`;
+  if (ms < 1000) return `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
 export function machine(): Record<string, unknown> {
+  const cpus = os.cpus();
   return {
     node: process.version,
-    platform: `${os.platform()} ${os.release()}`,
-    cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}`,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    cpus: `${cpus.length} × ${cpus[0]?.model ?? '?'}`,
     memoryGiB: Math.round(os.totalmem() / 1024 ** 3),
+    loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
     date: new Date().toISOString(),
   };
 }

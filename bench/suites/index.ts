@@ -8,6 +8,6 @@ export type Suite = (bench: Bench) => Promise<void | string>;
 
 export const suites: Record<string, Suite> = {
   local: localSuite,
-  azure: azureSuite,
   redis: redisSuite,
+  azure: azureSuite,
 };

@@ -1,0 +1,372 @@
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as nodePath from 'node:path';
+import { chartSvg } from './chart';
+import { formatMs, isMeasured, type BenchData, type BenchResult, type BenchRow } from './harness';
+
+const BACKEND_TITLES: Record<string, string> = {
+  local: 'Local disk',
+  redis: 'Redis (private redis-server on localhost)',
+  azure: 'Azure Blob (private Azurite on localhost)',
+};
+
+/** A figure an earlier issue bounded: `subject`'s median against `reference`'s in one workload. */
+interface Target {
+  backend: string;
+  figure: string;
+  workload: RegExp;
+  subject: string;
+  reference: string;
+  /** Time ratio at most this; with `throughput`, shown as a throughput ratio of at least 1/bound. */
+  bound?: number;
+  throughput?: boolean;
+  /** Instead of a ratio: RSS growth of the subject's own runs at most this many MiB. */
+  rssMiB?: number;
+}
+
+const TARGETS: Target[] = [
+  {
+    backend: 'local',
+    figure: 'readFile 4 KiB vs fs.promises.readFile',
+    workload: /^read 4 KiB$/,
+    subject: 'aiofs',
+    reference: 'fs/promises',
+    bound: 1.25,
+  },
+  {
+    backend: 'local',
+    figure: 'readFile 16 MiB vs fs.promises.readFile',
+    workload: /^target: read 16 MiB$/,
+    subject: 'aiofs',
+    reference: 'fs.promises.readFile',
+    bound: 1.25,
+  },
+  {
+    backend: 'local',
+    figure: 'writeFile 4 KiB (durable) vs writeFile + fsync of file and folder',
+    workload: /^write 4 KiB$/,
+    subject: 'aiofs',
+    reference: 'fs/promises + fsync of file and folder',
+    bound: 1.5,
+  },
+  {
+    backend: 'local',
+    figure: 'writeFile 16 MiB (durable) vs writeFile + fsync of file and folder',
+    workload: /^target: write 16 MiB durable$/,
+    subject: 'aiofs',
+    reference: 'fs/promises + fsync of file and folder',
+    bound: 1.5,
+  },
+  {
+    backend: 'local',
+    figure: 'writeFile 4 KiB, durable: false, vs plain writeFile',
+    workload: /^write 4 KiB$/,
+    subject: 'aiofs (durable: false)',
+    reference: 'fs/promises',
+  },
+  {
+    backend: 'local',
+    figure: 'writeFile 16 MiB, durable: false, vs plain writeFile',
+    workload: /^target: write 16 MiB, durable: false$/,
+    subject: 'aiofs (durable: false)',
+    reference: 'fs.promises.writeFile',
+  },
+  {
+    backend: 'local',
+    figure: '4 KiB range of a 1 GiB file vs positioned FileHandle.read',
+    workload: /^target: range read 4 KiB of 1 GiB$/,
+    subject: 'aiofs',
+    reference: 'FileHandle.read (open, read, close)',
+    bound: 2,
+  },
+  {
+    backend: 'local',
+    figure: 'stream write 1 GiB: peak RSS growth',
+    workload: /^target: stream write 1 GiB$/,
+    subject: 'aiofs',
+    reference: 'fs createWriteStream',
+    rssMiB: 64,
+  },
+  {
+    backend: 'local',
+    figure: 'stream read 1 GiB: peak RSS growth',
+    workload: /^target: stream read 1 GiB$/,
+    subject: 'aiofs',
+    reference: 'fs createReadStream',
+    rssMiB: 64,
+  },
+  {
+    backend: 'redis',
+    figure: 'readFile 4 KiB vs GET',
+    workload: /^read 4 KiB$/,
+    subject: 'aiofs',
+    reference: 'raw',
+    bound: 1.2,
+  },
+  {
+    backend: 'redis',
+    figure: 'writeFile 4 KiB vs SET',
+    workload: /^write 4 KiB$/,
+    subject: 'aiofs',
+    reference: 'raw',
+    bound: 1.5,
+  },
+  {
+    backend: 'redis',
+    figure: 'ls over 100 000 keys vs scanStream (same MATCH)',
+    workload: /^list 100 000 /,
+    subject: 'aiofs',
+    reference: 'raw',
+    bound: 1.2,
+  },
+  {
+    backend: 'redis',
+    figure: 'stream write 256 MiB: peak RSS growth',
+    workload: /^stream write 256 MiB$/,
+    subject: 'aiofs',
+    reference: 'raw',
+    rssMiB: 64,
+  },
+  {
+    backend: 'redis',
+    figure: 'stream read 256 MiB: peak RSS growth',
+    workload: /^stream read 256 MiB$/,
+    subject: 'aiofs',
+    reference: 'raw',
+    rssMiB: 64,
+  },
+  {
+    backend: 'azure',
+    figure: 'writeFile 64 MiB: throughput vs uploadData',
+    workload: /^write 64 MiB$/,
+    subject: 'aiofs',
+    reference: 'raw',
+    bound: 1.25,
+    throughput: true,
+  },
+  {
+    backend: 'azure',
+    figure: 'readFile 64 MiB: throughput vs downloadToBuffer',
+    workload: /^read 64 MiB$/,
+    subject: 'aiofs',
+    reference: 'raw',
+    bound: 1.25,
+    throughput: true,
+  },
+  {
+    backend: 'azure',
+    figure: '4 KiB range read vs ranged download',
+    workload: /^range read 4 KiB /,
+    subject: 'aiofs',
+    reference: 'raw',
+    bound: 1.2,
+  },
+  {
+    backend: 'azure',
+    figure: 'stream write 512 MiB: peak RSS growth',
+    workload: /^target: stream write 512 MiB$/,
+    subject: 'aiofs',
+    reference: 'SDK uploadStream',
+    rssMiB: 96,
+  },
+  {
+    backend: 'azure',
+    figure: 'stream read 512 MiB: peak RSS growth',
+    workload: /^target: stream read 512 MiB$/,
+    subject: 'aiofs',
+    reference: 'SDK download() stream',
+    rssMiB: 96,
+  },
+];
+
+function ratioText(ratio: number): string {
+  return `${ratio.toFixed(2)}×`;
+}
+
+function cell(row: BenchRow | undefined): string {
+  if (!row) return '';
+  if (!isMeasured(row)) return `n/a: ${row.unsupported}`;
+  return row.ratio === 1 && row.kind === 'raw'
+    ? formatMs(row.medianMs)
+    : `**${ratioText(row.ratio)}** (${formatMs(row.medianMs)})`;
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|');
+}
+
+function versionsLine(data: BenchData): string {
+  return Object.entries(data.versions)
+    .map(([name, version]) => `${name} ${version}`)
+    .join(', ');
+}
+
+/** The header: machine, versions, settings, and what was left out. */
+export function header(data: BenchData): string {
+  const m = data.machine;
+  const lines = [
+    `Run of ${String(m.date).slice(0, 16).replace('T', ' ')} UTC${data.options.quick ? ' (`--quick`: small sizes, few repetitions — a smoke run, not figures)' : ''}.`,
+    '',
+    `- Machine: ${m.cpus}, ${m.memoryGiB} GiB RAM, ${m.platform}; load average ${(m.loadAverage as number[] | undefined)?.join(' / ') ?? '?'} at the end of the run.`,
+    `- Node ${m.node}; ${versionsLine(data)}.`,
+    `- Warm-up ${data.options.warmup} round(s), up to ${data.options.repetitions} timed rounds per workload unless its row says fewer; cases take turns, one run each per round.`,
+  ];
+  for (const skipped of data.skipped) lines.push(`- Left out: ${skipped}.`);
+  return lines.join('\n');
+}
+
+function byWorkload(rows: BenchRow[]): Map<string, BenchRow[]> {
+  const map = new Map<string, BenchRow[]>();
+  for (const row of rows) map.set(row.workload, [...(map.get(row.workload) ?? []), row]);
+  return map;
+}
+
+/** One table per backend: workloads down, subjects across; a ratio to the raw client and the median. */
+export function matrixTable(data: BenchData, backend: string): string {
+  const rows = data.results.filter(
+    (r) => r.backend === backend && !r.workload.startsWith('target:'),
+  );
+  const subjects = [...new Set(rows.map((r) => r.subject))];
+  const lines = [
+    `| workload | ${subjects.map(escapeCell).join(' | ')} |`,
+    `|---|${subjects.map(() => '---:').join('|')}|`,
+  ];
+  for (const [workload, group] of byWorkload(rows)) {
+    const cells = subjects.map((s) => escapeCell(cell(group.find((r) => r.subject === s))));
+    lines.push(`| ${workload} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+/** Every measured row with its spread, repetitions, throughput and peak RSS. */
+export function detailTable(data: BenchData, backend: string): string {
+  const lines = [
+    '| workload | subject | median | p25–p75 | reps × ops | ratio | MiB/s | peak RSS MiB (growth) |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of data.results.filter((row) => row.backend === backend)) {
+    if (!isMeasured(r)) {
+      lines.push(`| ${r.workload} | ${escapeCell(r.subject)} | n/a: ${r.unsupported} | | | | | |`);
+      continue;
+    }
+    lines.push(
+      `| ${r.workload} | ${escapeCell(r.subject)} | ${formatMs(r.medianMs)} | ${formatMs(r.p25Ms)}–${formatMs(r.p75Ms)} | ${r.repetitions} × ${r.ops} | ${ratioText(r.ratio)} | ${
+        r.throughputMiBs === undefined
+          ? ''
+          : r.throughputMiBs.toFixed(r.throughputMiBs < 10 ? 1 : 0)
+      } | ${r.peakRssMiB.toFixed(0)} (+${r.rssGrowthMiB.toFixed(1)}) |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function find(data: BenchData, t: Target, subject: string): BenchResult | undefined {
+  const rows = data.results.filter(
+    (r): r is BenchResult =>
+      r.backend === t.backend && t.workload.test(r.workload) && isMeasured(r),
+  );
+  if (subject === 'raw') return rows.find((r) => r.kind === 'raw' && r.ratio === 1);
+  return rows.find((r) => r.subject === subject);
+}
+
+/** The per-backend figures of the earlier issues: measured, bound, and whether it holds. */
+export function targetTable(data: BenchData): string {
+  const lines = ['| backend | figure | bound | measured | holds |', '|---|---|---:|---:|:---:|'];
+  for (const t of TARGETS) {
+    const mine = find(data, t, t.subject);
+    const reference = find(data, t, t.reference);
+    if (!mine || !reference) continue;
+    let bound = '—';
+    let measured: string;
+    let holds = '';
+    if (t.rssMiB !== undefined) {
+      bound = `≤ ${t.rssMiB} MiB`;
+      measured = `+${mine.rssGrowthMiB.toFixed(0)} MiB (${reference.subject}: +${reference.rssGrowthMiB.toFixed(0)})`;
+      holds = mine.rssGrowthMiB <= t.rssMiB ? 'yes' : '**no**';
+    } else {
+      const ratio = mine.medianMs / reference.medianMs;
+      if (t.throughput) {
+        measured = `${(1 / ratio).toFixed(2)}× throughput`;
+        if (t.bound) bound = `≥ ${(1 / t.bound).toFixed(2)}×`;
+      } else {
+        measured = ratioText(ratio);
+        if (t.bound) bound = `≤ ${t.bound}×`;
+      }
+      if (t.bound) holds = ratio <= t.bound ? 'yes' : '**no**';
+    }
+    lines.push(`| ${t.backend} | ${t.figure} | ${bound} | ${measured} | ${holds} |`);
+  }
+  return lines.join('\n');
+}
+
+/** The generated part of docs/benchmarks.md. */
+export function renderMarkdown(data: BenchData, chartPath?: string): string {
+  const backends = [...new Set(data.results.map((r) => r.backend))];
+  const parts = [header(data), ''];
+  if (chartPath)
+    parts.push(`![Time relative to the raw client, per workload and library](${chartPath})`, '');
+  parts.push('### Against the earlier issues’ bounds', '', targetTable(data), '');
+  for (const backend of backends) {
+    parts.push(`### ${BACKEND_TITLES[backend] ?? backend}`, '');
+    parts.push(
+      'Median time per operation; in bold, the ratio to the raw client (first column) in the same run.',
+      '',
+      matrixTable(data, backend),
+      '',
+    );
+    const notes = [
+      ...new Set(
+        data.results
+          .filter((r) => r.backend === backend && r.note)
+          .map((r) => `- ${r.workload}: ${r.note}`),
+      ),
+      ...(data.notes[backend] ?? []).map((n) => `- ${n}`),
+    ];
+    if (notes.length) parts.push(...notes, '');
+    parts.push(
+      '<details><summary>Every row: spread, repetitions, throughput, peak RSS</summary>',
+      '',
+      detailTable(data, backend),
+      '',
+      '</details>',
+      '',
+    );
+  }
+  return parts.join('\n');
+}
+
+const START = '<!-- bench:generated:start -->';
+const END = '<!-- bench:generated:end -->';
+
+/**
+ * `npm run bench:report [-- results.json]`: copies the run (default: bench/results/latest.json)
+ * to docs/benchmarks/results.json, writes docs/benchmarks/ratios.svg from it, and replaces the
+ * generated part of docs/benchmarks.md.
+ */
+function main(): void {
+  const root = nodePath.join(__dirname, '..');
+  const source = nodePath.resolve(
+    process.argv[2] ?? nodePath.join(root, 'bench/results/latest.json'),
+  );
+  const dir = nodePath.join(root, 'docs/benchmarks');
+  mkdirSync(dir, { recursive: true });
+  const json = nodePath.join(dir, 'results.json');
+  if (source !== json) copyFileSync(source, json);
+  const data = JSON.parse(readFileSync(json, 'utf8')) as BenchData;
+  writeFileSync(nodePath.join(dir, 'ratios.svg'), chartSvg(data));
+  const doc = nodePath.join(root, 'docs/benchmarks.md');
+  const generated = [
+    START,
+    '<!-- Generated by `npm run bench:report` from docs/benchmarks/results.json: edit bench/report.ts, not this part. -->',
+    '',
+    renderMarkdown(data, 'benchmarks/ratios.svg'),
+    END,
+  ].join('\n');
+  const text = existsSync(doc) ? readFileSync(doc, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`;
+  const from = text.indexOf(START);
+  const to = text.indexOf(END);
+  if (from === -1 || to === -1) throw new Error(`${doc} has no ${START} … ${END} part`);
+  writeFileSync(doc, text.slice(0, from) + generated + text.slice(to + END.length));
+  console.log(`wrote ${doc}, ${nodePath.join(dir, 'ratios.svg')} from ${source}`);
+}
+
+if (require.main === module) main();
