@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { checkCount, toBuffer } from './data';
-import type { DriverLock, StorageDriver } from './driver';
+import type { Draft, DriverLock, StorageDriver } from './driver';
 import {
   BlockingIOError,
   FileClosedError,
@@ -116,11 +116,12 @@ export class DriverFileSystem extends FileLikeSystem implements HandleHost {
 
   async rm(target: string | string[], options: RmOptions = {}): Promise<number> {
     this.assertOpen();
+    const missingOk = checkFlag('missingOk', checkOptions('rm', options).missingOk);
     const targets = Array.isArray(target) ? target : [target];
     if (targets.length === 0) return 0;
     const patterns = targets.map((t) => this.pattern(t));
     // A missing plain path fails before anything is removed.
-    if (!options.missingOk) {
+    if (!missingOk) {
       for (const p of patterns) {
         if (p.exact !== undefined && !(await this.existsNormalized(p.exact)))
           throw new FileNotFoundError(p.exact);
@@ -201,11 +202,14 @@ export class DriverFileSystem extends FileLikeSystem implements HandleHost {
     const r = resolveRange(range);
     const stream = await this.guard(p, () => this.driver.openReadStream(p, r));
     if (!stream) throw new FileNotFoundError(p);
+    // An error while streaming is typed like every other: Node streams fail through destroy().
+    const destroy = stream.destroy.bind(stream);
+    stream.destroy = (error?: Error) => destroy(error ? this.typeError(error, p) : error);
     return stream;
   }
 
   async openWriteStream(path: string, options: WriteStreamOptions = {}): Promise<Writable> {
-    const mode = options.mode ?? 'w';
+    const mode = checkOptions('openWriteStream', options).mode ?? 'w';
     if (mode !== 'w' && mode !== 'a' && mode !== 'x') {
       throw new InvalidArgumentError(
         `openWriteStream's mode must be 'w', 'a' or 'x', not ${String(mode)}`,
@@ -233,7 +237,7 @@ export class DriverFileSystem extends FileLikeSystem implements HandleHost {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.allSettled([...this.handles].map((h) => h.abort()));
+    await Promise.allSettled([...this.handles].map((h) => h.shutdown()));
     await this.driver.close();
   }
 
@@ -273,23 +277,29 @@ export class DriverFileSystem extends FileLikeSystem implements HandleHost {
     if (!spec.writable) {
       const reader = await this.guard(p, () => this.driver.openReader(p));
       if (!reader) throw new FileNotFoundError(p);
+      if (this.closed) {
+        await reader.close().catch(() => undefined);
+        this.assertOpen();
+      }
       return this.track(new FileHandle(this, p, spec, { kind: 'reader', reader }));
     }
     const lease = await this.acquire(p, waitMs);
+    let draft: Draft | undefined;
     try {
       if (spec.mustExist || spec.mustNotExist) {
         const exists = await this.existsNormalized(p);
         if (spec.mustExist && !exists) throw new FileNotFoundError(p);
         if (spec.mustNotExist && exists) throw new FileExistsError(p);
       }
-      const draft = await this.guard(p, () =>
+      draft = await this.guard(p, () =>
         this.driver.createDraft(p, lease.lock, spec.keepContent ? 'current' : 'empty', {
           sequential,
         }),
       );
-      this.assertOpen();
+      this.assertOpen(); // the file system may have closed meanwhile
       return this.track(new FileHandle(this, p, spec, { kind: 'draft', draft, lease }));
     } catch (error) {
+      await draft?.discard().catch(() => undefined);
       await lease.release();
       throw error;
     }
@@ -307,8 +317,8 @@ export class DriverFileSystem extends FileLikeSystem implements HandleHost {
    */
   private async closingDone(path: string): Promise<void> {
     const closing = [...this.handles].filter((h) => h.closed && h.path === path);
-    // close() on a closing handle waits for it to finish and never throws.
-    if (closing.length > 0) await Promise.all(closing.map((h) => h.close()));
+    // close() on an ending handle waits for it to finish.
+    if (closing.length > 0) await Promise.all(closing.map((h) => h.close().catch(() => undefined)));
   }
 
   /** The driver's lock of `path`, or undefined when another writer holds it. */
@@ -322,6 +332,7 @@ export class DriverFileSystem extends FileLikeSystem implements HandleHost {
     const deadline = Date.now() + waitMs;
     let pause = LOCK_RETRY_MIN_MS;
     for (;;) {
+      this.assertOpen();
       const started = Date.now();
       const lock = await this.tryLock(path);
       if (lock) return new Lease(lock, this.lockTtlMs, started);
@@ -355,26 +366,28 @@ export class DriverFileSystem extends FileLikeSystem implements HandleHost {
     this.assertOpen();
     const src = this.normalize(from);
     const dst = this.normalize(to);
-    if (src === dst) {
-      if (!(await this.existsNormalized(src))) throw new FileNotFoundError(src);
-      return;
-    }
-    const locks: DriverLock[] = [];
+    // Leases, not bare locks: a long copy keeps its locks renewed (drivers check them at the end).
+    const leases: Lease[] = [];
     try {
-      for (const p of [src, dst]) {
+      for (const p of src === dst ? [src] : [src, dst]) {
+        const started = Date.now();
         const lock = await this.tryLock(p);
         if (!lock) throw new BlockingIOError(p);
-        locks.push(lock);
+        leases.push(new Lease(lock, this.lockTtlMs, started));
       }
-      const [fromLock, toLock] = locks;
+      if (src === dst) {
+        if (!(await this.existsNormalized(src))) throw new FileNotFoundError(src);
+        return;
+      }
+      const locks = { from: leases[0].lock, to: leases[1].lock };
       const done = await this.guard(src, () =>
         kind === 'cp'
-          ? this.driver.copyLocked(src, dst, { from: fromLock, to: toLock })
-          : this.driver.moveLocked(src, dst, { from: fromLock, to: toLock }),
+          ? this.driver.copyLocked(src, dst, locks)
+          : this.driver.moveLocked(src, dst, locks),
       );
       if (!done) throw new FileNotFoundError(src);
     } finally {
-      await Promise.all(locks.map((l) => l.release().catch(() => undefined)));
+      await Promise.all(leases.map((l) => l.release()));
     }
   }
 
@@ -446,6 +459,15 @@ export function checkLockTtl(value: unknown, bounds = { min: 1, max: 24 * 3600_0
     );
   }
   return value;
+}
+
+function checkOptions<T extends object>(operation: string, options: T): T {
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidArgumentError(
+      `${operation} options must be an object, not ${options === null ? 'null' : typeof options}`,
+    );
+  }
+  return options;
 }
 
 function checkFlag(name: string, value: unknown): boolean {

@@ -22,7 +22,8 @@ type Source = { kind: 'reader'; reader: Reader } | { kind: 'draft'; draft: Draft
 /** The one `FileLike` of every backend: position and mode rules over a driver's Reader or Draft. */
 export class FileHandle implements FileLike {
   private position: number;
-  private state: 'open' | 'closing' | 'closed' = 'open';
+  /** How the handle ends, once `close`, `abort` or `shutdown` was called. */
+  private ending?: { kind: 'close' | 'abort' | 'shutdown'; done: Promise<void> };
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -39,7 +40,7 @@ export class FileHandle implements FileLike {
   }
 
   get closed(): boolean {
-    return this.state !== 'open';
+    return this.ending !== undefined;
   }
 
   tell(): number {
@@ -121,59 +122,83 @@ export class FileHandle implements FileLike {
   }
 
   close(): Promise<void> {
-    if (this.state !== 'open')
-      return this.queue.then(
-        () => undefined,
-        () => undefined,
-      );
-    this.state = 'closing';
-    return this.settle(async () => {
-      if (this.source.kind === 'reader') {
-        await this.host.guard(this.path, () => (this.source as { reader: Reader }).reader.close());
-        return;
-      }
-      const { draft, lease } = this.source;
-      try {
-        await lease.settle();
-        if (lease.lost) {
-          await draft.discard().catch(() => undefined);
-          throw lockLostError(this.path);
-        }
-        try {
-          await this.host.guard(this.path, () => draft.commit());
-        } catch (error) {
-          await draft.discard().catch(() => undefined);
-          throw error;
-        }
-      } finally {
-        await lease.release();
-      }
-    });
+    if (this.ending) return this.afterEnding();
+    this.ending = { kind: 'close', done: this.settle(() => this.commit()) };
+    return this.ending.done;
   }
 
   abort(): Promise<void> {
-    if (this.state !== 'open')
-      return this.queue.then(
-        () => undefined,
-        () => undefined,
-      );
-    this.state = 'closing';
-    return this.settle(async () => {
-      if (this.source.kind === 'reader') {
-        await this.source.reader.close().catch(() => undefined);
-        return;
-      }
-      const { draft, lease } = this.source;
-      try {
-        await this.host.guard(this.path, () => draft.discard());
-      } finally {
-        await lease.release();
-      }
-    });
+    return this.discard('abort');
+  }
+
+  /**
+   * Discards because the file system is closing. A later `close()` of a writer rejects: its
+   * caller must not believe the writes were committed.
+   */
+  shutdown(): Promise<void> {
+    return this.discard('shutdown');
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  /** What `close()` gives once the handle is ending: the same outcome, never a false commit. */
+  private afterEnding(): Promise<void> {
+    const { kind, done } = this.ending!;
+    if (kind === 'close') return done;
+    const settled = done.catch(() => undefined);
+    if (kind === 'abort' || this.source.kind === 'reader') return settled;
+    return settled.then(() => {
+      throw new FileClosedError(
+        `The file system was closed while '${this.path}' was open for writing; nothing was committed, and the handle`,
+        { path: this.path },
+      );
+    });
+  }
+
+  private discard(kind: 'abort' | 'shutdown'): Promise<void> {
+    if (this.ending) return this.ending.done.catch(() => undefined);
+    this.ending = {
+      kind,
+      done: this.settle(async () => {
+        if (this.source.kind === 'reader') {
+          await this.source.reader.close().catch(() => undefined);
+          return;
+        }
+        const { draft, lease } = this.source;
+        try {
+          await this.host.guard(this.path, () => draft.discard());
+        } finally {
+          await lease.release();
+        }
+      }),
+    };
+    return this.ending.done;
+  }
+
+  private async commit(): Promise<void> {
+    if (this.source.kind === 'reader') {
+      const { reader } = this.source;
+      await this.host.guard(this.path, () => reader.close());
+      return;
+    }
+    const { draft, lease } = this.source;
+    try {
+      await lease.settle();
+      if (lease.lost) {
+        await draft.discard().catch(() => undefined);
+        throw lockLostError(this.path);
+      }
+      try {
+        await this.host.guard(this.path, () => draft.commit());
+      } catch (error) {
+        await draft.discard().catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      await lease.release();
+    }
   }
 
   private get size(): number {
@@ -191,8 +216,7 @@ export class FileHandle implements FileLike {
   }
 
   private assertOpen(): void {
-    if (this.state !== 'open')
-      throw new FileClosedError(`The handle of '${this.path}'`, { path: this.path });
+    if (this.ending) throw new FileClosedError(`The handle of '${this.path}'`, { path: this.path });
   }
 
   /** Runs one operation after the previous ones, so that calls never interleave. */
@@ -211,7 +235,6 @@ export class FileHandle implements FileLike {
   /** Runs the final close/abort after pending operations, whatever they gave. */
   private settle(operation: () => Promise<void>): Promise<void> {
     const result = this.queue.then(operation, operation).finally(() => {
-      this.state = 'closed';
       this.host.forget(this);
     });
     this.queue = result.catch(() => undefined);

@@ -74,8 +74,32 @@ function normalizeTokens(source: string, tokens: Token[], rules: PathRules): Tok
   return out;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * Whether the code points of `path` match `tokens`, in O(path × pattern) at worst: on a mismatch
+ * it goes back only to the last `*` (a backtracking RegExp could take exponential time).
+ */
+function wildcardMatch(tokens: readonly Token[], path: string[]): boolean {
+  let t = 0;
+  let p = 0;
+  let star = -1;
+  let resume = 0;
+  while (p < path.length) {
+    const token = tokens[t];
+    if (token && (token.kind === 'any' || (token.kind === 'char' && token.value === path[p]))) {
+      t++;
+      p++;
+    } else if (token?.kind === 'star') {
+      star = t++;
+      resume = p;
+    } else if (star !== -1) {
+      t = star + 1;
+      p = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (tokens[t]?.kind === 'star') t++;
+  return t === tokens.length;
 }
 
 export function compilePattern(input: unknown, rules: PathRules = {}): Pattern {
@@ -92,17 +116,11 @@ export function compilePattern(input: unknown, rules: PathRules = {}): Pattern {
     prefix += token.value;
   }
   const wild = tokens.some((t) => t.kind !== 'char');
-  const body = tokens
-    .map((t) =>
-      t.kind === 'star' ? '[\\s\\S]*' : t.kind === 'any' ? '[\\s\\S]' : escapeRegExp(t.value),
-    )
-    .join('');
-  const regex = new RegExp(`^${body}$`, 'u');
   return {
     source: input,
     exact: wild ? undefined : prefix,
     prefix,
     tokens,
-    matches: (path: string) => regex.test(path),
+    matches: (path: string) => wildcardMatch(tokens, Array.from(path)),
   };
 }

@@ -66,3 +66,15 @@ describe('compilePattern', () => {
     expect(compilePattern('a*', { forbiddenChars: ':' }).matches('ab')).toBe(true);
   });
 });
+
+describe('pattern matching time', () => {
+  test('many stars against a long path stay linear-ish (no catastrophic backtracking)', () => {
+    const pattern = compilePattern('*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*Z');
+    const path = 'a'.repeat(2000);
+    const started = performance.now();
+    expect(pattern.matches(path)).toBe(false);
+    expect(pattern.matches(`${path}Z`)).toBe(true);
+    // a backtracking RegExp takes minutes here; the matcher takes milliseconds
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+});

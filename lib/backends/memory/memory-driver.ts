@@ -76,7 +76,7 @@ export class MemoryDriver implements StorageDriver {
     return Readable.from(
       (function* () {
         for (let at = start; at < end; at += STREAM_CHUNK)
-          yield data.subarray(at, Math.min(end, at + STREAM_CHUNK));
+          yield Buffer.from(data.subarray(at, Math.min(end, at + STREAM_CHUNK)));
       })(),
       { objectMode: false },
     );

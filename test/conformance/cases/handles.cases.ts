@@ -1,4 +1,4 @@
-import { FileClosedError, InvalidArgumentError } from '../../../lib';
+import { FileClosedError, InvalidArgumentError, type FileLikeSystem } from '../../../lib';
 import { caught } from '../expect-error';
 import type { Context } from '../target';
 
@@ -133,6 +133,24 @@ export function handleCases(ctx: Context): void {
         await ctx.fs.writeFile('f.bin', 'the path is not locked');
       },
     );
+
+    test.each([
+      ['rm with null options', (fs: FileLikeSystem) => fs.rm('f.txt', null as never)],
+      [
+        'rm with missingOk: "yes"',
+        (fs: FileLikeSystem) => fs.rm('f.txt', { missingOk: 'yes' as never }),
+      ],
+      [
+        'openWriteStream with null options',
+        (fs: FileLikeSystem) => fs.openWriteStream('f.txt', null as never),
+      ],
+      ['open with null options', (fs: FileLikeSystem) => fs.open('f.txt', 'w', null as never)],
+    ])('%s is EINVAL and changes nothing', async (_name, call) => {
+      await ctx.fs.writeFile('f.txt', 'keep');
+      expect(await caught(call(ctx.fs))).toBeInstanceOf(InvalidArgumentError);
+      expect((await ctx.fs.readFile('f.txt')).toString()).toBe('keep');
+      await (await ctx.fs.open('f.txt', 'w')).abort(); // not locked
+    });
 
     test('every call on a closed handle but close/abort is EBADF; close and abort are idempotent', async () => {
       await ctx.fs.writeFile('f.txt', 'abc');

@@ -1,4 +1,10 @@
-import { BlockingIOError, FileNotFoundError, type FileLikeSystem } from '../../../lib';
+import {
+  BlockingIOError,
+  FileClosedError,
+  FileNotFoundError,
+  FileSystemError,
+  type FileLikeSystem,
+} from '../../../lib';
 import { ChildFs } from '../../support/child-fs';
 import { caught, freezeEventLoop, sleep } from '../expect-error';
 import type { Context } from '../target';
@@ -206,6 +212,54 @@ export function lockCases(ctx: Context): void {
       await w.close();
       expect((await fs.readFile('f.txt')).toString()).toBe('kept');
     }, 120_000);
+
+    test('cp and mv of a locked path onto itself get EWOULDBLOCK', async () => {
+      await ctx.fs.writeFile('a.txt', 'A');
+      const w = await ctx.fs.open('a.txt', 'r+');
+      for (const action of [
+        () => ctx.fs.cp('a.txt', 'a.txt'),
+        () => ctx.fs.mv('/a.txt', 'a.txt'),
+      ]) {
+        expect(await caught(action)).toBeInstanceOf(BlockingIOError);
+      }
+      await w.close();
+      await ctx.fs.cp('a.txt', 'a.txt');
+      expect((await ctx.fs.readFile('a.txt')).toString()).toBe('A');
+    });
+
+    test('after its file system closed, close() of an open writer rejects: nothing was committed', async () => {
+      const { fs, options } = await ctx.fresh();
+      await fs.writeFile('f.txt', 'old');
+      const w = await fs.open('f.txt', 'w');
+      await w.write('new');
+      const reader = await fs.open('f.txt', 'r');
+      await fs.close();
+      const error = await caught(w.close());
+      expect(error).toBeInstanceOf(FileClosedError);
+      expect(error.message).toMatch(/nothing was committed/);
+      await reader.close(); // a reader has nothing to commit
+      await w.abort();
+      if (ctx.target.capabilities.sharedStore) {
+        expect((await (await ctx.sibling(options)).readFile('f.txt')).toString()).toBe('old');
+      }
+    });
+
+    test('a writeFile racing the close of its file system either commits or rejects, never both', async () => {
+      const { fs, options } = await ctx.fresh();
+      const data = Buffer.alloc(4 * 1024 * 1024, 'n');
+      const writing = fs.writeFile('f.bin', data).then(
+        () => 'resolved',
+        (error: Error) => error,
+      );
+      await fs.close();
+      const outcome = await writing;
+      if (outcome !== 'resolved') expect(outcome).toBeInstanceOf(FileSystemError);
+      if (ctx.target.capabilities.sharedStore) {
+        const other = await ctx.sibling(options);
+        if (outcome === 'resolved') expect((await other.readFile('f.bin')).equals(data)).toBe(true);
+        else expect(await other.exists('f.bin')).toBe(false);
+      }
+    });
 
     test('closing the file system aborts its open handles and frees their locks', async () => {
       const { fs, options } = await ctx.fresh();

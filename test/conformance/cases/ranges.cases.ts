@@ -48,6 +48,16 @@ export function rangeCases(ctx: Context): void {
       );
     });
 
+    test('what a reader gets is its own copy: changing it changes nothing stored', async () => {
+      await ctx.fs.writeFile('f.txt', TEXT);
+      for await (const chunk of await ctx.fs.openReadStream('f.txt')) (chunk as Buffer).fill(88);
+      (await ctx.fs.readFile('f.txt')).fill(88);
+      const r = await ctx.fs.open('f.txt');
+      (await r.read(4)).fill(88);
+      await r.close();
+      expect((await ctx.fs.readFile('f.txt')).toString()).toBe(TEXT);
+    });
+
     test('ranges of an empty file are empty', async () => {
       await ctx.fs.writeFile('empty', '');
       expect((await ctx.fs.readFile('empty', { start: 0, end: 10 })).length).toBe(0);
