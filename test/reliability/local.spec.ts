@@ -1,3 +1,4 @@
+import { crashScenario } from './scenarios/crash';
 import { processScenarios } from './scenarios/processes';
 import { describeTarget, TARGETS } from './targets';
 
@@ -5,4 +6,5 @@ const target = TARGETS.local;
 
 describeTarget(target, 'reliability: local', () => {
   processScenarios(target);
+  crashScenario(target);
 });

@@ -29,14 +29,26 @@ function check(v: number, i: number, n: number): number {
 /** The bytes of version `id` with `records` records. */
 export function versionBytes(id: number, records: number): Buffer {
   const out = Buffer.allocUnsafe(records * RECORD_BYTES);
-  for (let i = 0; i < records; i++) {
-    const at = i * RECORD_BYTES;
-    out.writeUInt32BE(id, at);
-    out.writeUInt32BE(i, at + 4);
-    out.writeUInt32BE(records, at + 8);
-    out.writeUInt32BE(check(id, i, records), at + 12);
-  }
+  for (let i = 0; i < records; i++) writeRecord(out, i * RECORD_BYTES, id, i, records);
   return out;
+}
+
+/** The same bytes as `versionBytes`, made `chunkBytes` (a multiple of 16) at a time. */
+export function* versionPieces(id: number, records: number, chunkBytes: number): Generator<Buffer> {
+  const perPiece = Math.max(1, Math.floor(chunkBytes / RECORD_BYTES));
+  for (let first = 0; first < records; first += perPiece) {
+    const count = Math.min(perPiece, records - first);
+    const out = Buffer.allocUnsafe(count * RECORD_BYTES);
+    for (let k = 0; k < count; k++) writeRecord(out, k * RECORD_BYTES, id, first + k, records);
+    yield out;
+  }
+}
+
+function writeRecord(out: Buffer, at: number, id: number, i: number, records: number): void {
+  out.writeUInt32BE(id, at);
+  out.writeUInt32BE(i, at + 4);
+  out.writeUInt32BE(records, at + 8);
+  out.writeUInt32BE(check(id, i, records), at + 12);
 }
 
 export type Verdict = { ok: true; id: number; records: number } | { ok: false; reason: string };

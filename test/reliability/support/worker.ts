@@ -17,7 +17,15 @@ import type {
   TornWriteResult,
   WireError,
 } from './protocol';
-import { RECORD_BYTES, seqOf, verify, versionBytes, versionId, writerOf } from './versions';
+import {
+  RECORD_BYTES,
+  seqOf,
+  verify,
+  versionBytes,
+  versionId,
+  versionPieces,
+  writerOf,
+} from './versions';
 
 let fs: FileLikeSystem;
 let held: FileLike | undefined;
@@ -180,11 +188,7 @@ async function tornRead(path: string): Promise<TornReadResult> {
 }
 
 async function crashWrite(command: Extract<Command, { op: 'crashWrite' }>): Promise<void> {
-  const data = versionBytes(command.id, command.records);
-  const pieces = function* () {
-    for (let at = 0; at < data.length; at += command.chunkBytes)
-      yield data.subarray(at, at + command.chunkBytes);
-  };
+  const pieces = () => versionPieces(command.id, command.records, command.chunkBytes);
   if (command.via === 'open') {
     const file = await fs.open(command.path, 'w');
     emit('opened');

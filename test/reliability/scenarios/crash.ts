@@ -1,0 +1,201 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createFileSystem, type FileLikeSystem } from '../../../lib';
+import { num, scenarioTest } from '../report/record';
+import { COUNTS_NOW } from '../scale';
+import { dropStore } from '../support/stores';
+import { verify, versionBytes, versionId } from '../support/versions';
+import { WorkerProcess } from '../support/worker-process';
+import type { ReliabilityTarget } from '../targets';
+
+type Phase = 'opening' | 'writing' | 'closing';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)];
+
+/** A worker that starts now; a failed start is the await's error, never an unhandled one. */
+function startSpare(options: object): Promise<WorkerProcess> {
+  const started = WorkerProcess.start(options);
+  started.catch(() => undefined);
+  return started;
+}
+
+/** Waits for the writer's `event`; fails if its write ended (or failed) before. */
+async function reach(
+  worker: WorkerProcess,
+  event: 'opened' | 'closing',
+  writing: Promise<unknown>,
+) {
+  await Promise.race([
+    worker.next(event),
+    writing.then(
+      () => Promise.reject(new Error(`the writer finished before '${event}'`)),
+      (error: Error) =>
+        Promise.reject(new Error(`the writer failed before '${event}': ${error.message}`)),
+    ),
+  ]);
+}
+
+interface Lane {
+  path: string;
+  /** The version the file must hold (the last one committed). */
+  committed: number;
+  spare: Promise<WorkerProcess>;
+}
+
+interface Tally {
+  kills: number;
+  phases: Record<Phase, number>;
+  /** Kills while closing after which the new version was whole and visible. */
+  newVisible: number;
+  slowestTakeoverMs: number;
+}
+
+/**
+ * Scenario 4: in each lane (its own path), a writer process streams a new version and is killed
+ * with SIGKILL at a random point: while opening, mid-stream, or while closing. The file must
+ * hold the last committed version whole (a kill while closing may have committed the new one,
+ * whole), `ls` must show only the lanes' files, and the next writer must get the lock within the
+ * lease TTL + 1 s of the kill. That writer commits the lane's next version.
+ */
+export function crashScenario(target: ReliabilityTarget): void {
+  const azure = target.name === 'azure';
+  const lanes = azure ? COUNTS_NOW.azureCrashLanes : COUNTS_NOW.crashLanes;
+  const killsPerLane = azure ? COUNTS_NOW.azureCrashKillsPerLane : COUNTS_NOW.crashKillsPerLane;
+  const ttl = target.shortestLockTtlMs;
+  // 2 MiB in 64 KiB pieces (past Redis's 1 MiB chunk); 9.6 MiB in 512 KiB on Azure (one 8 MiB block staged)
+  const records = azure ? 600_000 : 131_072;
+  const chunkBytes = azure ? 512 * 1024 : 64 * 1024;
+  const paceMs = azure ? 15 : 6;
+  const windowMs = Math.floor((records * 16) / chunkBytes) * paceMs;
+
+  scenarioTest(
+    'crash',
+    target.name,
+    `${lanes * killsPerLane} writers killed with SIGKILL at random points leave the old content, no temp data, and the lock free within TTL + 1 s`,
+    async () => {
+      // The killed writers hold the shortest lease (what the takeover bound measures). The test
+      // process is the surviving writer: it holds the default 30 s lease, as an application
+      // would. With a 1 s lease of its own, a stall of its event loop of 2/3 s (two renewals
+      // missed) on this loaded 2-core machine made it lose its lease, rightly, and refuse to
+      // commit (seen once on redis): that says nothing about crashes, so it is not tested here.
+      const options = target.newStore({ lockTtlMs: ttl });
+      const fs = await createFileSystem({ ...options, lockTtlMs: 30_000 });
+      const lag = monitorEventLoopDelay({ resolution: 20 });
+      lag.enable();
+      const tally: Tally = {
+        kills: 0,
+        phases: { opening: 0, writing: 0, closing: 0 },
+        newVisible: 0,
+        slowestTakeoverMs: 0,
+      };
+      const all: Lane[] = [];
+      try {
+        for (let l = 0; l < lanes; l++) {
+          const path = `crash/lane-${l}.bin`;
+          const committed = versionId(100 + l, 0);
+          await fs.writeFile(path, versionBytes(committed, 64));
+          all.push({ path, committed, spare: startSpare(options) });
+        }
+        const paths = all.map((lane) => lane.path).sort();
+        await Promise.all(
+          all.map(async (lane, l) => {
+            for (let k = 1; k <= killsPerLane; k++) {
+              const worker = await lane.spare;
+              lane.spare = startSpare(options);
+              const phase = pick<Phase>(['opening', 'writing', 'writing', 'writing', 'closing']);
+              const id = versionId(200 + l, k);
+              const writing = worker.call({
+                op: 'crashWrite',
+                path: lane.path,
+                id,
+                // Killed before closing: a stream far longer than the wait, so that even a
+                // stalled test process cannot let it reach its commit.
+                records: phase === 'closing' ? records : records * 16,
+                chunkBytes,
+                paceMs,
+                via: pick(['open', 'stream']),
+              });
+              writing.catch(() => undefined);
+              if (phase === 'opening') {
+                await sleep(Math.random() * 40);
+              } else if (phase === 'writing') {
+                await reach(worker, 'opened', writing);
+                await sleep(Math.random() * windowMs);
+              } else {
+                await reach(worker, 'closing', writing);
+                await sleep(Math.random() * 30);
+              }
+              await worker.kill();
+              const killedAt = Date.now();
+              tally.kills++;
+              tally.phases[phase]++;
+              await checkAfterKill(fs, lane, id, phase, paths, tally);
+              const file = await fs.open(lane.path, 'w', { lockTimeoutMs: ttl + 5000 });
+              const waited = Date.now() - killedAt;
+              tally.slowestTakeoverMs = Math.max(tally.slowestTakeoverMs, waited);
+              expect({ path: lane.path, waited: waited <= ttl + 1000 }).toEqual({
+                path: lane.path,
+                waited: true,
+              });
+              lane.committed = versionId(100 + l, k);
+              await file.write(versionBytes(lane.committed, 64 + k));
+              await file.close();
+            }
+          }),
+        );
+        expect(await fs.ls()).toEqual(paths);
+        lag.disable();
+        const maxLagMs = Math.round(lag.max / 1e6);
+        return {
+          load: `${num(tally.kills)} kills (${lanes} lanes × ${killsPerLane}; ${tally.phases.opening} opening, ${tally.phases.writing} mid-stream, ${tally.phases.closing} closing); lease ${ttl / 1000} s`,
+          result: `old content intact ${tally.kills - tally.newVisible}, new version whole ${tally.newVisible} (killed while closing), torn 0; temp data visible 0; lock taken over within ${(tally.slowestTakeoverMs / 1000).toFixed(2)} s (bound ${(ttl + 1000) / 1000} s); test process stalled up to ${maxLagMs} ms`,
+          numbers: {
+            kills: tally.kills,
+            lanes,
+            lockTtlMs: ttl,
+            opening: tally.phases.opening,
+            writing: tally.phases.writing,
+            closing: tally.phases.closing,
+            newVisible: tally.newVisible,
+            slowestTakeoverMs: tally.slowestTakeoverMs,
+            maxLagMs,
+          },
+        };
+      } finally {
+        lag.disable();
+        await Promise.all(
+          all.map(async (lane) => (await lane.spare.catch(() => undefined))?.kill()),
+        );
+        await fs.close();
+        await dropStore(options);
+      }
+    },
+    1_800_000,
+  );
+}
+
+/** The lane's file is one whole version, the committed one (or, killed while closing, the new one). */
+async function checkAfterKill(
+  fs: FileLikeSystem,
+  lane: Lane,
+  id: number,
+  phase: Phase,
+  paths: string[],
+  tally: Tally,
+): Promise<void> {
+  const data = await fs.readFile(lane.path);
+  const verdict = verify(data, { whole: true });
+  expect(verdict).toMatchObject({ ok: true });
+  const seen = verdict.ok ? verdict.id : -1;
+  if (seen === id && phase === 'closing') {
+    tally.newVisible++;
+    lane.committed = id;
+  }
+  expect({ path: lane.path, phase, version: seen }).toEqual({
+    path: lane.path,
+    phase,
+    version: lane.committed,
+  });
+  expect(await fs.ls()).toEqual(paths);
+  expect((await fs.stat(lane.path)).size).toBe(data.length);
+}
