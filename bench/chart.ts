@@ -15,6 +15,21 @@ const BACKEND_TITLES: Record<string, string> = {
   azure: 'Azure Blob (Azurite)',
 };
 
+const KIND_ORDER = ['raw', 'aiofs', 'unstorage', 'opendal', 'flydrive'];
+
+/** The subjects of some rows: raw client first, then aiofs, then the peers; first seen first. */
+export function subjectsOf(rows: BenchRow[]): string[] {
+  const seen = [...new Set(rows.map((r) => r.subject))];
+  const kind = (subject: string) => {
+    const at = KIND_ORDER.indexOf(rows.find((r) => r.subject === subject)?.kind ?? '');
+    return at === -1 ? KIND_ORDER.length : at;
+  };
+  return seen
+    .map((subject, at) => ({ subject, at }))
+    .sort((a, b) => kind(a.subject) - kind(b.subject) || a.at - b.at)
+    .map((entry) => entry.subject);
+}
+
 function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
@@ -56,7 +71,7 @@ export function chartSvg(data: BenchData): string {
     const reference = new Set(
       mine.filter((r) => isMeasured(r) && r.ratio === 1 && r.kind === 'raw').map(key),
     );
-    const subjects = [...new Set(mine.filter((r) => !reference.has(key(r))).map((r) => r.subject))];
+    const subjects = subjectsOf(mine.filter((r) => !reference.has(key(r))));
     const colour = colours(mine, subjects);
     const workloads = [...new Set(mine.map((r) => r.workload))];
     parts.push(

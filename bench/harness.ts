@@ -64,8 +64,18 @@ export function isMeasured(row: BenchRow): row is BenchResult {
   return !('unsupported' in row);
 }
 
+/** When a backend's suite ran, and how busy the machine was as it started. */
+export interface SuiteRun {
+  started: string;
+  /** 1, 5 and 15 minute load averages when the suite started. */
+  loadAverage: number[];
+  seconds: number;
+}
+
 export interface BenchData {
+  /** The machine as the run started (its load average included). */
   machine: Record<string, unknown>;
+  suites: Record<string, SuiteRun>;
   versions: Record<string, string>;
   options: BenchOptions;
   /** Suites or subjects left out, with the reason. */
@@ -125,8 +135,26 @@ export class Bench {
   readonly versions: Record<string, string> = {};
   readonly skipped: string[] = [];
   readonly notes: Record<string, string[]> = {};
+  readonly suites: Record<string, SuiteRun> = {};
+  readonly machine = machine();
 
   constructor(readonly options: BenchOptions) {}
+
+  /** Runs one backend's suite, recording when it started and the load average then. */
+  async suite<T>(backend: string, run: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const record: SuiteRun = {
+      started: new Date().toISOString(),
+      loadAverage: loadAverage(),
+      seconds: 0,
+    };
+    this.suites[backend] = record;
+    try {
+      return await run();
+    } finally {
+      record.seconds = Math.round((performance.now() - started) / 1000);
+    }
+  }
 
   async workload(
     backend: string,
@@ -222,7 +250,8 @@ export class Bench {
 
   data(): BenchData {
     return {
-      machine: machine(),
+      machine: this.machine,
+      suites: this.suites,
       versions: this.versions,
       options: this.options,
       skipped: this.skipped,
@@ -231,15 +260,10 @@ export class Bench {
     };
   }
 
-  /** Writes the run to `dir` as bench-<time>.json and latest.json; returns the first. */
-  save(dir: string): string {
-    mkdirSync(dir, { recursive: true });
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    const text = JSON.stringify(this.data(), null, 2);
-    const file = nodePath.join(dir, `bench-${stamp}.json`);
-    writeFileSync(file, text);
-    writeFileSync(nodePath.join(dir, 'latest.json'), text);
-    return file;
+  /** Writes the run to `file` (its folder made if needed). */
+  save(file: string): void {
+    mkdirSync(nodePath.dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(this.data(), null, 2)}\n`);
   }
 }
 
@@ -256,7 +280,11 @@ export function machine(): Record<string, unknown> {
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     cpus: `${cpus.length} × ${cpus[0]?.model ?? '?'}`,
     memoryGiB: Math.round(os.totalmem() / 1024 ** 3),
-    loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
+    loadAverage: loadAverage(),
     date: new Date().toISOString(),
   };
+}
+
+export function loadAverage(): number[] {
+  return os.loadavg().map((l) => Number(l.toFixed(2)));
 }

@@ -1,12 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as nodePath from 'node:path';
 
 /**
- * The peer libraries, loaded when a suite needs them. OpenDAL is not a devDependency: its
- * per-platform packages cannot all be locked reproducibly (see docs/benchmarks.md), so its rows
- * run only where it was installed by hand (`npm install --no-save opendal@0.49.2`).
+ * The peer libraries, loaded when a suite needs them. OpenDAL is a devDependency (0.49.2), but its
+ * native binary comes from a per-platform package that exists on the registry for Linux x64 only,
+ * and 0.49.2 is the last release whose gnu build loads on glibc 2.36 (later ones need 2.38):
+ * where it cannot be loaded, its rows say why.
  */
-export const OPENDAL_INSTALL = 'npm install --no-save opendal@0.49.2';
+const load = createRequire(__filename);
 
 /** The version of an installed package, or undefined when it is not installed. */
 export function versionOf(name: string): string | undefined {
@@ -34,9 +36,9 @@ export interface Opendal {
 
 /** OpenDAL, or the reason it cannot be used here. */
 export function loadOpendal(): Opendal | string {
-  if (!versionOf('opendal')) return `opendal is not installed (${OPENDAL_INSTALL})`;
+  if (!versionOf('opendal')) return 'opendal is not installed (npm ci installs it)';
   try {
-    return require('opendal') as Opendal;
+    return load('opendal') as Opendal;
   } catch (error) {
     const reasons = [error, ...((error as { cause?: unknown[] }).cause ?? [])]
       .map((e) => (e as Error).message)
@@ -58,9 +60,7 @@ export function packageVersions(): Record<string, string> {
     'azurite',
   ]) {
     const version =
-      name === 'aiofs'
-        ? (require('../package.json') as { version: string }).version
-        : versionOf(name);
+      name === 'aiofs' ? (load('../package.json') as { version: string }).version : versionOf(name);
     if (version) versions[name] = version;
   }
   return versions;

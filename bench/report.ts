@@ -1,6 +1,6 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
-import { chartSvg } from './chart';
+import { chartSvg, subjectsOf } from './chart';
 import { formatMs, isMeasured, type BenchData, type BenchResult, type BenchRow } from './harness';
 
 const BACKEND_TITLES: Record<string, string> = {
@@ -80,18 +80,18 @@ const TARGETS: Target[] = [
   },
   {
     backend: 'local',
-    figure: 'stream write 1 GiB: peak RSS growth',
-    workload: /^target: stream write 1 GiB$/,
+    figure: 'stream write 256 MiB: peak RSS growth',
+    workload: /^stream write 256 MiB$/,
     subject: 'aiofs',
-    reference: 'fs createWriteStream',
+    reference: 'raw',
     rssMiB: 64,
   },
   {
     backend: 'local',
-    figure: 'stream read 1 GiB: peak RSS growth',
-    workload: /^target: stream read 1 GiB$/,
+    figure: 'stream read 256 MiB: peak RSS growth',
+    workload: /^stream read 256 MiB$/,
     subject: 'aiofs',
-    reference: 'fs createReadStream',
+    reference: 'raw',
     rssMiB: 64,
   },
   {
@@ -162,18 +162,18 @@ const TARGETS: Target[] = [
   },
   {
     backend: 'azure',
-    figure: 'stream write 512 MiB: peak RSS growth',
-    workload: /^target: stream write 512 MiB$/,
+    figure: 'stream write 256 MiB: peak RSS growth',
+    workload: /^stream write 256 MiB$/,
     subject: 'aiofs',
-    reference: 'SDK uploadStream',
+    reference: 'raw',
     rssMiB: 96,
   },
   {
     backend: 'azure',
-    figure: 'stream read 512 MiB: peak RSS growth',
-    workload: /^target: stream read 512 MiB$/,
+    figure: 'stream read 256 MiB: peak RSS growth',
+    workload: /^stream read 256 MiB$/,
     subject: 'aiofs',
-    reference: 'SDK download() stream',
+    reference: 'raw',
     rssMiB: 96,
   },
 ];
@@ -185,9 +185,14 @@ function ratioText(ratio: number): string {
 function cell(row: BenchRow | undefined): string {
   if (!row) return '';
   if (!isMeasured(row)) return `n/a: ${row.unsupported}`;
-  return row.ratio === 1 && row.kind === 'raw'
-    ? formatMs(row.medianMs)
-    : `**${ratioText(row.ratio)}** (${formatMs(row.medianMs)})`;
+  const time =
+    row.ratio === 1 && row.kind === 'raw'
+      ? formatMs(row.medianMs)
+      : `**${ratioText(row.ratio)}** (${formatMs(row.medianMs)})`;
+  // Streams are about memory too: their cells show the RSS growth of the case's own runs.
+  return row.workload.startsWith('stream ')
+    ? `${time}, RSS +${row.rssGrowthMiB.toFixed(0)} MiB`
+    : time;
 }
 
 function escapeCell(text: string): string {
@@ -203,15 +208,27 @@ function versionsLine(data: BenchData): string {
 /** The header: machine, versions, settings, and what was left out. */
 export function header(data: BenchData): string {
   const m = data.machine;
+  const when = (iso: unknown) => `${String(iso).slice(0, 16).replace('T', ' ')} UTC`;
   const lines = [
-    `Run of ${String(m.date).slice(0, 16).replace('T', ' ')} UTC${data.options.quick ? ' (`--quick`: small sizes, few repetitions — a smoke run, not figures)' : ''}.`,
+    `Run of ${when(m.date)}${data.options.quick ? ' (`--quick`: small sizes, few repetitions — a smoke run, not figures)' : ''}.`,
     '',
-    `- Machine: ${m.cpus}, ${m.memoryGiB} GiB RAM, ${m.platform}; load average ${(m.loadAverage as number[] | undefined)?.join(' / ') ?? '?'} at the end of the run.`,
+    `- Machine: ${cpu(m)}, ${m.memoryGiB} GiB RAM, ${m.platform}; load average ${(m.loadAverage as number[] | undefined)?.join(' / ') ?? '?'} (1 / 5 / 15 min) as the run started. The machine is shared: other processes ran meanwhile.`,
+  ];
+  for (const [backend, run] of Object.entries(data.suites ?? {}))
+    lines.push(
+      `- ${backend}: started ${when(run.started)}, load average ${run.loadAverage.join(' / ')} then, ${run.seconds} s.`,
+    );
+  lines.push(
     `- Node ${m.node}; ${versionsLine(data)}.`,
     `- Warm-up ${data.options.warmup} round(s), up to ${data.options.repetitions} timed rounds per workload unless its row says fewer; cases take turns, one run each per round.`,
-  ];
+  );
   for (const skipped of data.skipped) lines.push(`- Left out: ${skipped}.`);
   return lines.join('\n');
+}
+
+function cpu(m: Record<string, unknown>): string {
+  const [cores, model] = String(m.cpus).split(' × ');
+  return `${model}, ${cores} logical cores`;
 }
 
 function byWorkload(rows: BenchRow[]): Map<string, BenchRow[]> {
@@ -225,7 +242,7 @@ export function matrixTable(data: BenchData, backend: string): string {
   const rows = data.results.filter(
     (r) => r.backend === backend && !r.workload.startsWith('target:'),
   );
-  const subjects = [...new Set(rows.map((r) => r.subject))];
+  const subjects = subjectsOf(rows);
   const lines = [
     `| workload | ${subjects.map(escapeCell).join(' | ')} |`,
     `|---|${subjects.map(() => '---:').join('|')}|`,
@@ -337,36 +354,83 @@ export function renderMarkdown(data: BenchData, chartPath?: string): string {
 const START = '<!-- bench:generated:start -->';
 const END = '<!-- bench:generated:end -->';
 
+const ROOT = nodePath.join(__dirname, '..');
+const PUBLISHED = nodePath.join(ROOT, 'docs/benchmarks.json');
+const CHART = nodePath.join(ROOT, 'docs/benchmarks.svg');
+const DOC = nodePath.join(ROOT, 'docs/benchmarks.md');
+
 /**
- * `npm run bench:report [-- results.json]`: copies the run (default: bench/results/latest.json)
- * to docs/benchmarks/results.json, writes docs/benchmarks/ratios.svg from it, and replaces the
- * generated part of docs/benchmarks.md.
+ * `later` over `earlier`: the backends `later` ran replace theirs (rows, notes, suite record);
+ * machine, versions and options are the later run's.
  */
-function main(): void {
-  const root = nodePath.join(__dirname, '..');
-  const source = nodePath.resolve(
-    process.argv[2] ?? nodePath.join(root, 'bench/results/latest.json'),
+export function merge(earlier: BenchData, later: BenchData): BenchData {
+  const replaced = new Set([
+    ...Object.keys(later.suites ?? {}),
+    ...later.results.map((r) => r.backend),
+  ]);
+  const notes = Object.fromEntries(
+    Object.entries(earlier.notes).filter(([backend]) => !replaced.has(backend)),
   );
-  const dir = nodePath.join(root, 'docs/benchmarks');
-  mkdirSync(dir, { recursive: true });
-  const json = nodePath.join(dir, 'results.json');
-  if (source !== json) copyFileSync(source, json);
-  const data = JSON.parse(readFileSync(json, 'utf8')) as BenchData;
-  writeFileSync(nodePath.join(dir, 'ratios.svg'), chartSvg(data));
-  const doc = nodePath.join(root, 'docs/benchmarks.md');
-  const generated = [
-    START,
-    '<!-- Generated by `npm run bench:report` from docs/benchmarks/results.json: edit bench/report.ts, not this part. -->',
-    '',
-    renderMarkdown(data, 'benchmarks/ratios.svg'),
-    END,
-  ].join('\n');
-  const text = existsSync(doc) ? readFileSync(doc, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`;
-  const from = text.indexOf(START);
-  const to = text.indexOf(END);
-  if (from === -1 || to === -1) throw new Error(`${doc} has no ${START} … ${END} part`);
-  writeFileSync(doc, text.slice(0, from) + generated + text.slice(to + END.length));
-  console.log(`wrote ${doc}, ${nodePath.join(dir, 'ratios.svg')} from ${source}`);
+  const suites = Object.fromEntries(
+    Object.entries(earlier.suites ?? {}).filter(([backend]) => !replaced.has(backend)),
+  );
+  const order = [...Object.keys(earlier.suites ?? {}), ...Object.keys(later.suites ?? {})];
+  const results = [
+    ...earlier.results.filter((r) => !replaced.has(r.backend)),
+    ...later.results,
+  ].sort((a, b) => order.indexOf(a.backend) - order.indexOf(b.backend));
+  return {
+    ...later,
+    versions: { ...earlier.versions, ...later.versions },
+    suites: Object.fromEntries(
+      [...Object.entries(suites), ...Object.entries(later.suites ?? {})].sort(
+        ([a], [b]) => order.indexOf(a) - order.indexOf(b),
+      ),
+    ),
+    notes: { ...notes, ...later.notes },
+    skipped: [...new Set([...earlier.skipped, ...later.skipped])],
+    results,
+  };
 }
 
-if (require.main === module) main();
+/**
+ * Publishes full runs: each file's backends replace theirs in docs/benchmarks.json, then
+ * docs/benchmarks.svg and the generated part of docs/benchmarks.md are written from it. With no
+ * file, only regenerates the chart and the tables from docs/benchmarks.json.
+ */
+export function publish(files: string[]): string {
+  let data = existsSync(PUBLISHED)
+    ? (JSON.parse(readFileSync(PUBLISHED, 'utf8')) as BenchData)
+    : undefined;
+  for (const file of files) {
+    const run = JSON.parse(readFileSync(file, 'utf8')) as BenchData;
+    if (run.options.quick) throw new Error(`${file} is a --quick run: not published`);
+    data = data ? merge(data, run) : run;
+  }
+  if (!data) throw new Error(`no ${PUBLISHED} and no run to publish`);
+  writeFileSync(PUBLISHED, `${JSON.stringify(data, null, 2)}\n`);
+  writeFileSync(CHART, chartSvg(data));
+  const generated = [
+    START,
+    '<!-- Generated by `npm run bench` / `npm run bench:report` from docs/benchmarks.json: edit bench/report.ts, not this part. -->',
+    '',
+    renderMarkdown(data, 'benchmarks.svg'),
+    END,
+  ].join('\n');
+  const text = existsSync(DOC) ? readFileSync(DOC, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`;
+  const from = text.indexOf(START);
+  const to = text.indexOf(END);
+  if (from === -1 || to === -1) throw new Error(`${DOC} has no ${START} … ${END} part`);
+  writeFileSync(DOC, text.slice(0, from) + generated + text.slice(to + END.length));
+  return `published ${files.length ? files.join(', ') : PUBLISHED} to ${PUBLISHED}, ${CHART} and ${DOC}`;
+}
+
+/** `npm run bench:report [-- run.json …]`: see `publish`. */
+if (require.main === module) {
+  try {
+    console.log(publish(process.argv.slice(2).map((file) => nodePath.resolve(file))));
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+}
