@@ -4,11 +4,17 @@ import { hostname } from 'node:os';
 import type { DriverLock } from '../../core';
 import { isCode, type LocalPaths } from './local-paths';
 
-/**
- * Extra time after a lease's expiry before another process may break its entry. It also covers
- * the instant between creating an entry and writing its content.
- */
+/** Extra time after a lease's expiry before another process may break its entry. */
 const BREAK_GRACE_MS = 500;
+/** The lease assumed for an entry whose content cannot be read (a foreign or damaged file). */
+const UNREADABLE_TTL_MS = 30_000;
+/**
+ * A break marker older than this was left by a process that died while breaking or releasing
+ * (it is held for a few system calls only).
+ */
+const MARKER_STALE_MS = 10_000;
+/** Margin under which a holder stops trusting its own clock and reads the entry on disk. */
+const TRUST_MARGIN_MS = 1000;
 
 interface EntryContent {
   path: string;
@@ -19,85 +25,138 @@ interface EntryContent {
 }
 
 /**
- * Cross-process locks as files under `<root>/.aiofs/locks`: created exclusively (O_EXCL), holding
- * the owner's token and lease TTL; the file's mtime is the last renewal. An entry not renewed
- * for its TTL (plus a grace) is stale and broken by the next writer. Ownership is the entry's
- * inode: a holder whose entry was broken and replaced sees another inode.
+ * Cross-process locks as files under `<root>/.aiofs/locks`, one per canonical path.
+ *
+ * - An entry is born whole: its content (owner token, lease TTL) is written to a private file
+ *   that is then hard-linked to the entry's name, which fails when the entry exists.
+ * - Its mtime is the last renewal; ownership is the token inside, never the inode (inodes are
+ *   reused).
+ * - Every removal — a holder's release, another process breaking a stale entry — happens under
+ *   an exclusive `<entry>.break` marker after re-reading the entry, so no process can remove an
+ *   entry that was replaced after it looked.
+ * - Time is compared on one clock: the processes sharing a root must share a machine (or keep
+ *   their clocks in step within the grace).
  */
 export class LocalLocks {
   constructor(private readonly paths: LocalPaths) {}
 
   async acquire(path: string, ttlMs: number): Promise<DriverLock | undefined> {
-    const file = this.paths.internal(
-      'locks',
-      `${createHash('sha256').update(path).digest('hex')}.lock`,
-    );
+    const key = await this.paths.canonical(path);
+    const name = createHash('sha256').update(key).digest('hex');
+    const entry = this.paths.internal('locks', `${name}.lock`);
     const token = randomBytes(16).toString('hex');
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const started = Date.now();
-      let handle: fs.FileHandle;
-      try {
-        handle = await fs.open(file, 'wx');
-      } catch (error) {
-        if (!isCode(error, 'EEXIST')) throw error;
-        if (await this.breakIfStale(file)) continue;
-        return undefined;
-      }
-      let ino: number;
-      try {
-        const content: EntryContent = { path, token, ttlMs, pid: process.pid, host: hostname() };
-        await handle.write(JSON.stringify(content));
-        ino = (await handle.stat()).ino;
-      } finally {
-        await handle.close();
-      }
-      return new LocalLock(path, token, file, ino, ttlMs, started + ttlMs);
-    }
-    return undefined;
-  }
-
-  /** Removes `file` if its lease has expired; true when the caller should try again. */
-  private async breakIfStale(file: string): Promise<boolean> {
-    let seen;
-    let ttlMs = 0;
+    const draft = this.paths.internal('locks', `${name}.${token}.new`);
+    // Taken before the content is written, so that this holder's expiry is never later than what
+    // other processes compute from the entry's mtime.
+    const started = Date.now();
+    const content: EntryContent = { path: key, token, ttlMs, pid: process.pid, host: hostname() };
+    await fs.writeFile(draft, JSON.stringify(content), { flag: 'wx' });
     try {
-      seen = await fs.stat(file);
-      ttlMs = (JSON.parse(await fs.readFile(file, 'utf8')) as EntryContent).ttlMs || 0;
-    } catch (error) {
-      if (isCode(error, 'ENOENT')) return true;
-      if (!(error instanceof SyntaxError)) throw error;
-      // content not written yet (or torn by a crash): the grace decides
+      for (let attempt = 0; attempt < 3; attempt++) {
+        if (await createEntry(draft, entry, content))
+          return new LocalLock(path, token, entry, ttlMs, started + ttlMs);
+        if (!(await breakIfStale(entry))) return undefined;
+      }
+      return undefined;
+    } finally {
+      await fs.unlink(draft).catch(() => undefined);
     }
-    if (!seen || seen.mtimeMs + ttlMs + BREAK_GRACE_MS > Date.now()) return false;
-    // Rename first: of several processes breaking the same entry, exactly one wins the rename.
-    const aside = `${file}.stale-${randomBytes(8).toString('hex')}`;
-    try {
-      await fs.rename(file, aside);
-    } catch (error) {
-      if (isCode(error, 'ENOENT')) return true;
-      throw error;
-    }
-    const moved = await fs.stat(aside);
-    if (moved.ino !== seen.ino) {
-      // Someone broke it and took a fresh lock in between: put theirs back.
-      await fs.link(aside, file).catch(() => undefined);
-      await fs.unlink(aside).catch(() => undefined);
-      return false;
-    }
-    await fs.unlink(aside).catch(() => undefined);
-    return true;
   }
 }
 
-/** Margin under which a holder stops trusting its own clock and checks the entry on disk. */
-const TRUST_MARGIN_MS = 1000;
+/** Creates `entry` from `draft` unless it exists; false when it exists. */
+async function createEntry(draft: string, entry: string, content: EntryContent): Promise<boolean> {
+  try {
+    await fs.link(draft, entry);
+    return true;
+  } catch (error) {
+    if (isCode(error, 'EEXIST')) return false;
+    if (!isCode(error, 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS')) throw error;
+  }
+  // A disk without hard links: an exclusive create, then the content (briefly empty, which other
+  // processes read as an unreadable entry with a long lease, never as a stale one).
+  try {
+    await fs.writeFile(entry, JSON.stringify(content), { flag: 'wx' });
+    return true;
+  } catch (error) {
+    if (isCode(error, 'EEXIST')) return false;
+    await unlinkIfPresent(entry).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** What the entry holds now: undefined when it is gone. */
+async function readEntry(
+  entry: string,
+): Promise<{ mtimeMs: number; content?: EntryContent } | undefined> {
+  try {
+    const [stat, text] = await Promise.all([fs.stat(entry), fs.readFile(entry, 'utf8')]);
+    try {
+      return { mtimeMs: stat.mtimeMs, content: JSON.parse(text) as EntryContent };
+    } catch {
+      return { mtimeMs: stat.mtimeMs };
+    }
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return undefined;
+    throw error;
+  }
+}
+
+function isStale(seen: { mtimeMs: number; content?: EntryContent }, now = Date.now()): boolean {
+  const ttlMs = Number(seen.content?.ttlMs) || UNREADABLE_TTL_MS;
+  return seen.mtimeMs + ttlMs + BREAK_GRACE_MS < now;
+}
+
+/** Removes `entry` when its lease has expired; true when the caller should try to take it again. */
+async function breakIfStale(entry: string): Promise<boolean> {
+  const seen = await readEntry(entry);
+  if (!seen) return true;
+  if (!isStale(seen)) return false;
+  return (
+    (await underMarker(entry, async () => {
+      // Look again: it may have been broken and taken by someone else since the first look.
+      const now = await readEntry(entry);
+      if (now && !isStale(now)) return false;
+      if (now) await unlinkIfPresent(entry);
+      return true;
+    })) ?? false
+  );
+}
+
+/**
+ * Runs `action` while holding the entry's break marker; undefined when another process holds a
+ * live marker. A dead process's marker is cleared after MARKER_STALE_MS.
+ */
+async function underMarker<T>(entry: string, action: () => Promise<T>): Promise<T | undefined> {
+  const marker = `${entry}.break`;
+  try {
+    await fs.writeFile(marker, '', { flag: 'wx' });
+  } catch (error) {
+    if (!isCode(error, 'EEXIST')) throw error;
+    const stat = await fs.stat(marker).catch(() => undefined);
+    if (stat && stat.mtimeMs + MARKER_STALE_MS < Date.now()) await unlinkIfPresent(marker);
+    return undefined;
+  }
+  try {
+    return await action();
+  } finally {
+    await unlinkIfPresent(marker);
+  }
+}
+
+async function unlinkIfPresent(file: string): Promise<void> {
+  try {
+    await fs.unlink(file);
+  } catch (error) {
+    if (!isCode(error, 'ENOENT')) throw error;
+  }
+}
 
 class LocalLock implements DriverLock {
   constructor(
     readonly path: string,
     readonly token: string,
-    private readonly file: string,
-    private readonly ino: number,
+    private readonly entry: string,
     private readonly ttlMs: number,
     /** When the lease runs out by this holder's own account (renewals move it). */
     private expiresAt: number,
@@ -105,40 +164,50 @@ class LocalLock implements DriverLock {
 
   /**
    * Whether the entry is still ours. Before `expiresAt` nobody can have broken it (breaking needs
-   * the expiry plus a grace on the same clock), so the disk is checked only near or past it.
+   * the expiry plus a grace on the same clock), so the disk is read only near it; past it the
+   * lease is over even if nobody broke the entry yet.
    */
   async held(): Promise<boolean> {
-    if (Date.now() < this.expiresAt - TRUST_MARGIN_MS) return true;
-    if (Date.now() >= this.expiresAt) return false;
-    return this.onDisk();
+    const now = Date.now();
+    if (now < this.expiresAt - TRUST_MARGIN_MS) return true;
+    if (now >= this.expiresAt) return false;
+    return this.ours();
   }
 
   async renew(): Promise<boolean> {
     const started = Date.now();
-    if (started >= this.expiresAt || !(await this.onDisk())) return false;
-    const now = new Date();
-    await fs.utimes(this.file, now, now);
+    if (started >= this.expiresAt) return false;
+    const touched = new Date(started);
+    try {
+      await fs.utimes(this.entry, touched, touched);
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return false;
+      throw error;
+    }
+    // Checked after touching: if the entry is ours now, it was ours when touched (a broken entry
+    // never comes back).
+    if (!(await this.ours())) return false;
     this.expiresAt = started + this.ttlMs;
     return true;
   }
 
   async release(): Promise<void> {
-    try {
-      if (Date.now() < this.expiresAt - TRUST_MARGIN_MS || (await this.onDisk()))
-        await fs.unlink(this.file);
-    } catch (error) {
-      if (!isCode(error, 'ENOENT')) throw error;
-    }
     this.expiresAt = 0;
+    // A busy marker means another process is looking at the entry (or breaking it): retry
+    // shortly, then leave the entry to expire.
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const done = await underMarker(this.entry, async () => {
+        if (await this.ours()) await unlinkIfPresent(this.entry);
+        return true;
+      });
+      if (done) return;
+      await new Promise((resolve) => setTimeout(resolve, 5 + attempt * 5));
+    }
   }
 
-  private async onDisk(): Promise<boolean> {
-    try {
-      return (await fs.stat(this.file)).ino === this.ino;
-    } catch (error) {
-      if (isCode(error, 'ENOENT')) return false;
-      throw error;
-    }
+  private async ours(): Promise<boolean> {
+    const seen = await readEntry(this.entry);
+    return seen?.content?.token === this.token;
   }
 }
 

@@ -32,6 +32,28 @@ export class LocalPaths {
     return nodePath.join(this.root, ...path.split('/'));
   }
 
+  /**
+   * The path of the file `path` names once its folders' symlinks are resolved: two paths that
+   * reach the same file through a symlinked folder share one lock. The file's own name is kept
+   * (a commit replaces a symlink there, it does not write through it).
+   */
+  async canonical(path: string): Promise<string> {
+    const rest = [nodePath.basename(this.absolute(path))];
+    let dir = nodePath.dirname(this.absolute(path));
+    for (;;) {
+      try {
+        const real = await fs.realpath(dir);
+        if (!this.contains(real)) return path;
+        const relative = nodePath.relative(this.root, nodePath.join(real, ...rest));
+        return relative.split(nodePath.sep).join('/');
+      } catch (error) {
+        if (!isCode(error, 'ENOENT', 'ENOTDIR') || dir === this.root) throw error;
+        rest.unshift(nodePath.basename(dir));
+        dir = nodePath.dirname(dir);
+      }
+    }
+  }
+
   internal(...parts: string[]): string {
     return nodePath.join(this.root, INTERNAL_DIR, ...parts);
   }

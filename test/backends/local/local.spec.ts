@@ -47,6 +47,15 @@ function tree(dir: string): string[] {
     .sort();
 }
 
+function lockEntry(path: string): string {
+  return nodePath.join(
+    root,
+    '.aiofs',
+    'locks',
+    `${createHash('sha256').update(path).digest('hex')}.lock`,
+  );
+}
+
 describe('local backend', () => {
   test('the root is created when missing; a file as root is an error', async () => {
     expect(existsSync(root)).toBe(true);
@@ -142,12 +151,7 @@ describe('local backend', () => {
   test('a stale lock entry left by a crashed process is taken over', async () => {
     await fs.writeFile('f.txt', 'old');
     // What a crashed holder leaves: an entry whose last renewal is older than its TTL.
-    const entry = nodePath.join(
-      root,
-      '.aiofs',
-      'locks',
-      `${createHash('sha256').update('f.txt').digest('hex')}.lock`,
-    );
+    const entry = lockEntry('f.txt');
     writeFileSync(
       entry,
       JSON.stringify({ path: 'f.txt', token: 'dead', ttlMs: 1000, pid: 999999, host: 'gone' }),
@@ -164,19 +168,59 @@ describe('local backend', () => {
     expect(readdirSync(nodePath.dirname(entry))).toEqual([]);
   });
 
-  test('an entry whose content was never written is broken only after the grace', async () => {
-    const entry = nodePath.join(
-      root,
-      '.aiofs',
-      'locks',
-      `${createHash('sha256').update('g.txt').digest('hex')}.lock`,
-    );
+  test('an unreadable entry (foreign or damaged) counts as held for 30 s, then is broken', async () => {
+    const entry = lockEntry('g.txt');
     writeFileSync(entry, '');
     expect(await caught(fs.open('g.txt', 'w'))).toBeInstanceOf(BlockingIOError);
-    const past = (Date.now() - 2000) / 1000;
+    const recent = (Date.now() - 5000) / 1000;
+    utimesSync(entry, recent, recent);
+    expect(await caught(fs.open('g.txt', 'w'))).toBeInstanceOf(BlockingIOError);
+    const past = (Date.now() - 31_000) / 1000;
     utimesSync(entry, past, past);
     await (await fs.open('g.txt', 'w')).close();
     expect(await fs.ls()).toEqual(['g.txt']);
+  });
+
+  test('a stale entry is not broken while another process holds its break marker', async () => {
+    await fs.writeFile('f.txt', 'old');
+    const entry = lockEntry('f.txt');
+    writeFileSync(
+      entry,
+      JSON.stringify({ path: 'f.txt', token: 'dead', ttlMs: 1000, pid: 999999, host: 'gone' }),
+    );
+    const past = (Date.now() - 5000) / 1000;
+    utimesSync(entry, past, past);
+    writeFileSync(`${entry}.break`, '');
+    expect(await caught(fs.open('f.txt', 'w'))).toBeInstanceOf(BlockingIOError);
+    expect(existsSync(entry)).toBe(true);
+    // A marker left by a process that died while breaking is cleared after 10 s.
+    const old = (Date.now() - 11_000) / 1000;
+    utimesSync(`${entry}.break`, old, old);
+    expect(await caught(fs.open('f.txt', 'w'))).toBeInstanceOf(BlockingIOError);
+    const w = await fs.open('f.txt', 'w');
+    await w.write('new');
+    await w.close();
+    expect((await fs.readFile('f.txt')).toString()).toBe('new');
+    expect(readdirSync(nodePath.dirname(entry))).toEqual([]);
+  });
+
+  test('two paths that reach one file through a symlinked folder share its lock', async () => {
+    mkdirSync(nodePath.join(root, 'real'));
+    symlinkSync(nodePath.join(root, 'real'), nodePath.join(root, 'alias'));
+    const w = await fs.open('real/f.txt', 'w');
+    expect(await caught(fs.open('alias/f.txt', 'w'))).toBeInstanceOf(BlockingIOError);
+    expect(await caught(fs.writeFile('alias/f.txt', 'x'))).toBeInstanceOf(BlockingIOError);
+    await w.write('real');
+    await w.close();
+    const v = await fs.open('alias/f.txt', 'w');
+    expect(await caught(fs.open('real/f.txt', 'r+'))).toBeInstanceOf(BlockingIOError);
+    await v.write('alias');
+    await v.close();
+    expect((await fs.readFile('real/f.txt')).toString()).toBe('alias');
+    // A folder still missing is part of the key as written below the deepest existing one.
+    const deep = await fs.open('alias/new/g.txt', 'w');
+    expect(await caught(fs.open('real/new/g.txt', 'w'))).toBeInstanceOf(BlockingIOError);
+    await deep.abort();
   });
 
   test('a holder whose renewals stopped loses the path to the next writer and cannot commit', async () => {
@@ -187,8 +231,10 @@ describe('local backend', () => {
     freezeEventLoop(900);
     const next = await fs.open('f.txt', 'w');
     await next.write('next');
-    await next.close();
     expect(await caught(stuck.close())).toBeInstanceOf(BlockingIOError);
+    // The old holder's release left the new holder's entry in place.
+    expect(await caught(fs.open('f.txt', 'w'))).toBeInstanceOf(BlockingIOError);
+    await next.close();
     expect((await fs.readFile('f.txt')).toString()).toBe('next');
     await short.close();
   });
