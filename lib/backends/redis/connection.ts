@@ -42,6 +42,21 @@ export class RedisConnection {
     if (this.cluster.status === 'wait') await this.cluster.connect();
     const masters = this.cluster.nodes('master');
     if (masters.length === 0) throw new RedisNotConnectedError('no Redis Cluster master is known');
+    // A master whose connection ended leaves the pool, but its slots still point at it: a scan
+    // of the masters left would silently miss its keys. Every slot's master must be there.
+    const known = new Set(masters.map((node) => `${node.options.host}:${node.options.port}`));
+    const slots = this.cluster.slots;
+    for (let slot = 0; slot < 16384; slot++) {
+      const owner = slots[slot]?.[0];
+      if (owner === undefined || !known.has(owner)) {
+        this.cluster.refreshSlotsCache();
+        throw new RedisNotConnectedError(
+          owner === undefined
+            ? `no Redis Cluster master serves slot ${slot}`
+            : `the Redis Cluster master ${owner} (slot ${slot}) is unreachable`,
+        );
+      }
+    }
     return masters;
   }
 

@@ -141,4 +141,38 @@ describeRedis('redis: a cluster that is not ok', () => {
       await cluster.stop();
     }
   }, 60_000);
+
+  test('ls with a master down is BackendUnavailableError, never a partial listing', async () => {
+    const cluster = await RedisCluster.start(3);
+    const fs = await createFileSystem({
+      backend: 'redis',
+      cluster: { nodes: cluster.addresses.split(',') },
+    });
+    try {
+      // one file per master: keys whose slots fall in each node's range
+      const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'].map((n) => `f-${n}.txt`);
+      for (const n of names) await fs.writeFile(n, n);
+      expect(await fs.ls()).toEqual(names);
+      await cluster.nodes[1].kill();
+      // the client notices the lost connection (its pool drops the node) at its next command
+      for (let i = 0; i < 20; i++) {
+        await fs.readFile(names[0]).catch(() => undefined);
+        await sleep(50);
+      }
+      const error = await caught(fs.ls());
+      expect(error).toBeInstanceOf(BackendUnavailableError);
+      await cluster.nodes[1].restart();
+      let listed: string[] = [];
+      for (let i = 0; i < 200 && listed.length === 0; i++) {
+        listed = await fs.ls().catch(() => []);
+        if (listed.length === 0) await sleep(100);
+      }
+      // restarted without persistence: its keys are gone, the others are all there
+      expect(listed.length).toBeGreaterThan(0);
+      expect(listed.length).toBeLessThan(names.length);
+    } finally {
+      await fs.close();
+      await cluster.stop();
+    }
+  }, 60_000);
 });
