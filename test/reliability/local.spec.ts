@@ -1,4 +1,6 @@
 import { crashScenario } from './scenarios/crash';
+import { hostileScenario } from './scenarios/hostile';
+import { modelScenario } from './scenarios/model';
 import { processScenarios } from './scenarios/processes';
 import { describeTarget, TARGETS } from './targets';
 
@@ -7,4 +9,6 @@ const target = TARGETS.local;
 describeTarget(target, 'reliability: local', () => {
   processScenarios(target);
   crashScenario(target);
+  hostileScenario(target);
+  modelScenario(target);
 });
