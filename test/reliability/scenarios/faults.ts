@@ -259,6 +259,12 @@ export function faultScenario(target: ReliabilityTarget): void {
             for (const p of paths) check(streamer, await readStream(fs, p));
           }),
         );
+        // ping is the strictest: on a cluster, every master must say cluster_state:ok again.
+        loops.push(
+          loop('ping', false, async () => {
+            await fs.ping();
+          }),
+        );
         const lister = () => stats.find((s) => s.name === 'ls')!;
         loops.push(
           loop('ls', false, async () => {
@@ -316,7 +322,7 @@ export function faultScenario(target: ReliabilityTarget): void {
         expect(unavailable).toBeGreaterThan(0); // the faults were felt
         const slowestRecovery = Math.max(...recoveries);
         return {
-          load: `${cycles} faults (${[...new Set(faults)].join('; ')}; down ${downMs / 1000} s each) under ${WRITERS} writers, 2 readers, 1 read stream, 1 lister on the same file system object; ${num(ok)} calls succeeded, ${num(commits)} commits acknowledged`,
+          load: `${cycles} faults (${[...new Set(faults)].join('; ')}; down ${downMs / 1000} s each) under ${WRITERS} writers, 2 readers, 1 read stream, 1 lister, 1 ping loop on the same file system object; ${num(ok)} calls succeeded, ${num(commits)} commits acknowledged`,
           result: `failures: ${num(unavailable)} BackendUnavailableError, ${num(blocked)} BlockingIOError (writers), other 0; slowest failing call ${(slowestFailureMs / 1000).toFixed(2)} s (bound ${failBoundMs / 1000} s); half-written or torn visible 0; acknowledged commits lost 0; recovery (server back → every loop succeeding again) ${recoveries.map((r) => (r / 1000).toFixed(2)).join(' / ')} s, slowest ${(slowestRecovery / 1000).toFixed(2)} s`,
           numbers: {
             faults: cycles,
