@@ -196,7 +196,7 @@ export function modelScenario(target: ReliabilityTarget): void {
   scenarioTest(
     'model',
     target.name,
-    `${modelRuns} random sequences of up to ${modelCommands} operations give the same results as the memory backend`,
+    `${modelRuns} random sequences of ${Math.ceil(modelCommands / 2)}–${modelCommands} operations give the same results as the memory backend`,
     async () => {
       const options = target.newStore();
       const real = new Side(await createFileSystem(options));
@@ -208,7 +208,10 @@ export function modelScenario(target: ReliabilityTarget): void {
       try {
         await fc.assert(
           fc.asyncProperty(
-            fc.array(command, { minLength: 1, maxLength: modelCommands }),
+            fc.array(command, {
+              minLength: Math.ceil(modelCommands / 2),
+              maxLength: modelCommands,
+            }),
             async (cmds) => {
               runs++;
               const model = new Side(await createFileSystem({ backend: 'memory' }));
