@@ -398,7 +398,7 @@ export function merge(earlier: BenchData, later: BenchData): BenchData {
  * docs/benchmarks.svg and the generated part of docs/benchmarks.md are written from it. With no
  * file, only regenerates the chart and the tables from docs/benchmarks.json.
  */
-export function publish(files: string[]): string {
+export async function publish(files: string[]): Promise<string> {
   let data = existsSync(PUBLISHED)
     ? (JSON.parse(readFileSync(PUBLISHED, 'utf8')) as BenchData)
     : undefined;
@@ -408,7 +408,7 @@ export function publish(files: string[]): string {
     data = data ? merge(data, run) : run;
   }
   if (!data) throw new Error(`no ${PUBLISHED} and no run to publish`);
-  writeFileSync(PUBLISHED, `${JSON.stringify(data, null, 2)}\n`);
+  await writeFormatted(PUBLISHED, JSON.stringify(data, null, 2));
   writeFileSync(CHART, chartSvg(data));
   const generated = [
     START,
@@ -421,16 +421,24 @@ export function publish(files: string[]): string {
   const from = text.indexOf(START);
   const to = text.indexOf(END);
   if (from === -1 || to === -1) throw new Error(`${DOC} has no ${START} … ${END} part`);
-  writeFileSync(DOC, text.slice(0, from) + generated + text.slice(to + END.length));
+  await writeFormatted(DOC, text.slice(0, from) + generated + text.slice(to + END.length));
   return `published ${files.length ? files.join(', ') : PUBLISHED} to ${PUBLISHED}, ${CHART} and ${DOC}`;
+}
+
+/** Writes `text` as the project's prettier settings format it (`npm run lint` checks docs). */
+async function writeFormatted(file: string, text: string): Promise<void> {
+  const prettier = await import('prettier');
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  writeFileSync(file, await prettier.format(text, { ...options, filepath: file }));
 }
 
 /** `npm run bench:report [-- run.json …]`: see `publish`. */
 if (require.main === module) {
-  try {
-    console.log(publish(process.argv.slice(2).map((file) => nodePath.resolve(file))));
-  } catch (error) {
-    console.error((error as Error).message);
-    process.exit(1);
-  }
+  publish(process.argv.slice(2).map((file) => nodePath.resolve(file))).then(
+    (message) => console.log(message),
+    (error: Error) => {
+      console.error(error.message);
+      process.exit(1);
+    },
+  );
 }

@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const file = nodePath.join(dir, quick ? 'quick.json' : `bench-${stamp}.json`);
   bench.save(file);
   console.log(`\nsaved ${file} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
-  if (!quick && !args.includes('--no-publish')) console.log(publish([file]));
+  if (!quick && !args.includes('--no-publish')) console.log(await publish([file]));
 }
 
 main().then(
