@@ -6,6 +6,7 @@ import {
   FileNotFoundError,
   FileSystemError,
   InvalidPathError,
+  lockLostError,
   type Draft,
   type DriverLock,
   type FileStat,
@@ -15,7 +16,7 @@ import {
   type StorageDriver,
 } from '../../core';
 import { createTemp, LocalDraft, publish, readAt } from './local-draft';
-import { LocalLocks } from './local-lock';
+import { isLocalLock, LocalLocks } from './local-lock';
 import { fsyncDir, isCode, type LocalPaths } from './local-paths';
 import { walkFiles } from './walk';
 
@@ -118,7 +119,11 @@ export class LocalDriver implements StorageDriver {
     return true;
   }
 
-  async copyLocked(from: string, to: string): Promise<boolean> {
+  async copyLocked(
+    from: string,
+    to: string,
+    locks: { from: DriverLock; to: DriverLock },
+  ): Promise<boolean> {
     const [source, target] = await Promise.all([this.paths.checked(from), this.paths.checked(to)]);
     if (!(await this.stat(from))) return false;
     const { temp, handle } = await createTemp(this.paths, target);
@@ -126,7 +131,8 @@ export class LocalDriver implements StorageDriver {
       await handle.close();
       await fs.copyFile(source, temp, constants.COPYFILE_FICLONE);
       if (this.durable) await syncFile(temp);
-      await publish(temp, target, this.durable);
+      await assertHeld(locks.from);
+      await publish(temp, target, this.durable, locks.to);
       return true;
     } catch (error) {
       await fs.unlink(temp).catch(() => undefined);
@@ -136,16 +142,31 @@ export class LocalDriver implements StorageDriver {
     }
   }
 
-  async moveLocked(from: string, to: string): Promise<boolean> {
+  async moveLocked(
+    from: string,
+    to: string,
+    locks: { from: DriverLock; to: DriverLock },
+  ): Promise<boolean> {
     const [source, target] = await Promise.all([this.paths.checked(from), this.paths.checked(to)]);
     if (!(await this.stat(from))) return false;
-    await this.paths.ensureParent(target);
-    try {
-      await fs.rename(source, target);
-    } catch (error) {
-      await this.paths.removeEmptyParents(target);
-      if (isCode(error, 'ENOENT')) return false;
-      throw error;
+    await Promise.all([assertHeld(locks.from), assertHeld(locks.to)]);
+    for (let attempt = 0; ; attempt++) {
+      await this.paths.ensureParent(target);
+      try {
+        await fs.rename(source, target);
+        break;
+      } catch (error) {
+        await this.paths.removeEmptyParents(target);
+        if (!isCode(error, 'ENOENT')) throw error;
+        // Either the source is gone, or another call removed the target's empty folder between
+        // its creation and the rename: then create it again.
+        const sourceLeft = await fs.lstat(source).then(
+          () => true,
+          () => false,
+        );
+        if (!sourceLeft) return false;
+        if (attempt >= 5) throw error;
+      }
     }
     if (this.durable) {
       await fsyncDir(nodePath.dirname(target));
@@ -227,6 +248,11 @@ export class LocalDriver implements StorageDriver {
     await handle.close();
     return undefined;
   }
+}
+
+/** Refuses to go on with a lock whose lease this process can no longer vouch for. */
+async function assertHeld(lock: DriverLock): Promise<void> {
+  if (isLocalLock(lock) && !(await lock.held())) throw lockLostError(lock.path);
 }
 
 function missingAsUndefined(error: unknown): undefined {

@@ -10,7 +10,24 @@ import { isCode, type LocalPaths } from './local-paths';
 export async function* walkFiles(paths: LocalPaths, prefix: string): AsyncIterable<string> {
   const slash = prefix.lastIndexOf('/');
   const startRel = slash === -1 ? '' : prefix.slice(0, slash);
+  if (startRel && !(await isFolderInside(paths, startRel))) return;
   yield* walkDir(paths, startRel, prefix);
+}
+
+/**
+ * Whether the folder where a prefix starts is inside the root. Reaching it through a symlinked
+ * folder is allowed when the link stays inside (the walk below it still follows no symlinked
+ * folder, so it cannot loop).
+ */
+async function isFolderInside(paths: LocalPaths, rel: string): Promise<boolean> {
+  try {
+    const absolute = paths.absolute(rel);
+    const [real, stat] = await Promise.all([fs.realpath(absolute), fs.stat(absolute)]);
+    return stat.isDirectory() && paths.contains(real);
+  } catch (error) {
+    if (isCode(error, 'ENOENT', 'ENOTDIR', 'ELOOP')) return false;
+    throw error;
+  }
 }
 
 async function* walkDir(paths: LocalPaths, rel: string, prefix: string): AsyncIterable<string> {

@@ -239,6 +239,61 @@ describe('local backend', () => {
     await short.close();
   });
 
+  test('a cp whose lease ran out while it copied commits nothing', async () => {
+    const short = await createFileSystem({ backend: 'local', root, lockTtlMs: 200 });
+    await short.writeFile('big.bin', Buffer.alloc(64 * 1024 * 1024, 1));
+    await short.writeFile('d/copy.bin', 'old');
+    // Stop this process's clock-keeping (renewals) once the copy's temp file exists.
+    let frozen = false;
+    const watch = setInterval(() => {
+      if (
+        !frozen &&
+        readdirSync(nodePath.join(root, 'd')).some((n) => n.startsWith('.aiofs-tmp'))
+      ) {
+        frozen = true;
+        freezeEventLoop(900);
+      }
+    }, 0);
+    const error = await caught(short.cp('big.bin', 'd/copy.bin'));
+    clearInterval(watch);
+    expect(frozen).toBe(true);
+    expect(error).toBeInstanceOf(BlockingIOError);
+    expect(error.message).toMatch(/lost/);
+    expect((await fs.readFile('d/copy.bin')).toString()).toBe('old');
+    expect(tree(root).filter((p) => !p.startsWith('.aiofs/'))).toEqual(['big.bin', 'd/copy.bin']);
+    await short.cp('big.bin', 'd/copy.bin');
+    expect((await fs.stat('d/copy.bin')).size).toBe(64 * 1024 * 1024);
+    await short.close();
+  });
+
+  test('mv recreates a target folder that a concurrent cleanup removed', async () => {
+    await fs.writeFile('src.txt', 'moved');
+    await Promise.all([
+      fs.mv('src.txt', 'a/b/dst.txt'),
+      ...Array.from({ length: 20 }, (_, i) =>
+        fs.writeFile(`a/b/x${i}.txt`, 'x').then(() => fs.rm(`a/b/x${i}.txt`)),
+      ),
+    ]);
+    expect(await fs.ls()).toEqual(['a/b/dst.txt']);
+  });
+
+  test('ls and scan never list a folder outside the root through a symlinked folder', async () => {
+    symlinkSync(outside, nodePath.join(root, 'dir-link'));
+    mkdirSync(nodePath.join(root, 'in'));
+    symlinkSync(nodePath.join(root, 'in'), nodePath.join(root, 'in-link'));
+    await fs.writeFile('in/f.txt', 'x');
+    for (const pattern of ['dir-link/*', 'dir-link/s*', 'dir-link/**', 'dir-link/secret.tx?'])
+      expect(await fs.ls(pattern)).toEqual([]);
+    // A pattern without wildcards is a path, refused like any path through that link.
+    expect(await caught(fs.ls('dir-link/secret.txt'))).toBeInstanceOf(InvalidPathError);
+    const scanned: string[] = [];
+    for await (const path of fs.scan('dir-link/*')) scanned.push(path);
+    expect(scanned).toEqual([]);
+    expect(await fs.ls()).toEqual(['in/f.txt']);
+    // A symlinked folder that stays inside the root can be listed from.
+    expect(await fs.ls('in-link/*')).toEqual(['in-link/f.txt']);
+  });
+
   test('a fresh lock entry is never broken', async () => {
     const w = await fs.open('f.txt', 'w');
     for (let i = 0; i < 5; i++)
