@@ -72,7 +72,14 @@ export function parseFileSystemUrl(url: string): FileSystemOptions {
           );
         }
       } else {
-        root = nodePath.resolve(decodeURIComponent(rest));
+        try {
+          root = nodePath.resolve(decodeURIComponent(rest));
+        } catch (error) {
+          throw new InvalidArgumentError(
+            `Invalid file URL ${url}: a malformed %-escape; use file:///abs/dir or file:./rel`,
+            { cause: error },
+          );
+        }
       }
       if (!rest || rest === '//')
         throw new InvalidArgumentError(

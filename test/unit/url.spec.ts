@@ -1,5 +1,6 @@
 import * as nodePath from 'node:path';
 import { InvalidArgumentError, parseFileSystemUrl } from '../../lib';
+import { redactUrl } from '../../lib/backends';
 
 describe('parseFileSystemUrl', () => {
   test.each<[string, object]>([
@@ -41,6 +42,7 @@ describe('parseFileSystemUrl', () => {
     ['azure://acct:key@container', /names only the container/],
     ['azure://c/sub', /names only the container/],
     ['memory://?lockTtlMs=-1', /lockTtlMs/],
+    ['file:./%zz', /malformed %-escape/],
   ])('%p is refused with %p', (url, message) => {
     expect(() => parseFileSystemUrl(url)).toThrow(InvalidArgumentError);
     expect(() => parseFileSystemUrl(url)).toThrow(message);
@@ -52,6 +54,8 @@ describe('parseFileSystemUrl', () => {
       'redis://:hunter2@h:1?ttlSeconds=x',
       'rediss://:hunter2@[::1',
       'azure://x:hunter2@c',
+      'redis://user:hun@ter2@h:1?bad=1',
+      'redis://:hunter2@@h:1/0?color=red',
     ]) {
       try {
         parseFileSystemUrl(url);
@@ -60,5 +64,20 @@ describe('parseFileSystemUrl', () => {
         expect((error as Error).message).not.toContain('hunter2');
       }
     }
+  });
+});
+
+describe('redactUrl', () => {
+  test.each([
+    ['redis://user:secret@h:6379/0', 'redis://user:***@h:6379/0'],
+    ['redis://:se@cret@h:6379', 'redis://:***@h:6379'],
+    ['rediss://u:p@h connect failed for a@b', 'rediss://u:***@h connect failed for a@b'],
+    [
+      'https://a.blob.core.windows.net/c?sv=1&sig=abc',
+      'https://a.blob.core.windows.net/c?sv=1&sig=***',
+    ],
+    ['redis://h:6379', 'redis://h:6379'],
+  ])('%s', (url, expected) => {
+    expect(redactUrl(url)).toBe(expected);
   });
 });
