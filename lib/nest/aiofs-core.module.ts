@@ -64,9 +64,9 @@ export class AiofsCoreModule implements OnApplicationShutdown {
     const token = getFileSystemToken(name);
     const fileSystemProvider: Provider = {
       provide: token,
-      useFactory: (registry: AiofsRegistry, options: AiofsOptions) => {
+      useFactory: async (registry: AiofsRegistry, options: AiofsOptions) => {
         registry.claim(name);
-        return connectFileSystem(name, options);
+        return registry.track(await connectFileSystem(name, options));
       },
       inject: [AiofsRegistry, getAiofsOptionsToken(name)],
     };

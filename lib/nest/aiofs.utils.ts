@@ -40,9 +40,19 @@ function isPermanent(error: unknown): boolean {
   );
 }
 
+function wholeNumber(name: string, fsName: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new InvalidArgumentError(
+      `aiofs file system '${fsName}': ${name} must be a whole number >= 0, not ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
 /**
- * Creates the file system and checks it answers (`ping`), retrying `retryAttempts` times
- * with `retryDelay` between attempts, logging each failure through Nest's Logger.
+ * Creates the file system and checks it answers (`ping`): at most `retryAttempts` attempts in
+ * all (at least one), `retryDelay` ms apart, each failure logged through Nest's Logger. Bad
+ * options are not retried.
  */
 export async function connectFileSystem(
   name: string,
@@ -62,6 +72,8 @@ export async function connectFileSystem(
   delete (rest as { name?: unknown }).name;
   delete (rest as { isGlobal?: unknown }).isGlobal;
   const { url, ...overrides } = rest as { url?: string } & Record<string, unknown>;
+  const attempts = Math.max(1, wholeNumber('retryAttempts', name, retryAttempts));
+  wholeNumber('retryDelay', name, retryDelay);
   const resolved = url !== undefined ? { ...parseFileSystemUrl(url), ...overrides } : rest;
   for (let attempt = 1; ; attempt++) {
     let fs: FileLikeSystem | undefined;
@@ -73,12 +85,12 @@ export async function connectFileSystem(
       return fs;
     } catch (error) {
       await fs?.close().catch(() => undefined);
-      if (isPermanent(error) || attempt > retryAttempts) {
+      if (isPermanent(error) || attempt >= attempts) {
         logger.error(`File system '${name}' could not start: ${(error as Error).message}`);
         throw error;
       }
       logger.error(
-        `Unable to connect to file system '${name}': ${(error as Error).message}. Retrying (${attempt}/${retryAttempts})...`,
+        `Unable to connect to file system '${name}': ${(error as Error).message}. Retrying (${attempt}/${attempts})...`,
       );
       await sleep(retryDelay);
     }

@@ -14,6 +14,8 @@ import {
   getFileSystemToken,
   InjectFileSystem,
   InvalidArgumentError,
+  BackendUnavailableError,
+  registerBackend,
   type AiofsOptions,
   type AiofsOptionsFactory,
 } from '../../lib';
@@ -194,6 +196,29 @@ describe('AiofsModule', () => {
     expect(same.message).toMatch(/'default' is registered twice/);
   });
 
+  test('a name registered twice closes the file systems already connected', async () => {
+    const closed: string[] = [];
+    registerBackend('close-probe', async (options) => {
+      const fs = await createFileSystem({ backend: 'memory' });
+      const close = fs.close.bind(fs);
+      fs.close = async () => {
+        closed.push(String(options.label));
+        await close();
+      };
+      return fs;
+    });
+    const error = await caught(
+      start([
+        AiofsModule.forRoot({ name: 'a', backend: 'close-probe', label: 'a' }),
+        AiofsModule.forRoot({ name: 'b', backend: 'close-probe', label: 'b' }),
+        AiofsModule.forRoot({ name: 'a', backend: 'close-probe', label: 'a2' }),
+      ]),
+    );
+    expect(error.message).toMatch(/'a' is registered twice/);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(closed.sort()).toEqual(['a', 'b']);
+  });
+
   test('forRootAsync without useFactory, useClass or useExisting says what to pass', () => {
     expect(() => AiofsModule.forRootAsync({ name: 'x' })).toThrow(InvalidArgumentError);
     expect(() => AiofsModule.forRootAsync({ name: 'x' })).toThrow(
@@ -210,6 +235,40 @@ describe('AiofsModule', () => {
     const error = await caught(start([AiofsModule.forRoot({ backend: 'local' } as never)]));
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect(Date.now() - started).toBeLessThan(900);
+  });
+
+  test('retryAttempts is the number of attempts in all (at least one)', async () => {
+    let calls = 0;
+    registerBackend('never-up', async () => {
+      calls++;
+      throw new BackendUnavailableError('never-up', 'nowhere');
+    });
+    for (const [retryAttempts, expected] of [
+      [3, 3],
+      [1, 1],
+      [0, 1],
+    ]) {
+      calls = 0;
+      const error = await caught(
+        start([AiofsModule.forRoot({ backend: 'never-up', retryAttempts, retryDelay: 1 })]),
+      );
+      expect(error).toBeInstanceOf(BackendUnavailableError);
+      expect(calls).toBe(expected);
+    }
+  });
+
+  test.each([
+    [{ retryAttempts: -1 }, /retryAttempts must be a whole number/],
+    [{ retryAttempts: 1.5 }, /retryAttempts must be a whole number/],
+    [{ retryAttempts: '3' }, /retryAttempts must be a whole number/],
+    [{ retryDelay: -10 }, /retryDelay must be a whole number/],
+    [{ retryDelay: Number.NaN }, /retryDelay must be a whole number/],
+  ])('bad retry options %p fail the start at once', async (retry, message) => {
+    const error = await caught(
+      start([AiofsModule.forRoot({ backend: 'memory', ...retry } as never)]),
+    );
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error.message).toMatch(message);
   });
 
   test('the connection is retried at startup until the backend answers', async () => {
