@@ -167,14 +167,21 @@ end${applyTtl('KEYS[2]', 'ARGV[4]')}
 if ARGV[5] == '1' then redis.call('DEL', KEYS[1]) end
 return 1`);
 
-/** KEYS: from, to (one slot); ARGV: ttl seconds or '0'. 1 when copied, 0 when there is no source. */
-export const COPY_SAME_SLOT = new LuaScript(`
+/** Refuses (-1) unless both locks (KEYS[3], KEYS[4]) still hold their owners' tokens. */
+const bothLocksHeld = `
+if redis.call('GET', KEYS[3]) ~= ARGV[2] or redis.call('GET', KEYS[4]) ~= ARGV[3] then return -1 end`;
+
+/**
+ * KEYS: from, to, from's lock, to's lock (one slot); ARGV: ttl seconds or '0', from's token, to's
+ * token. 1 when copied, 0 when there is no source, -1 when a lock was lost.
+ */
+export const COPY_SAME_SLOT = new LuaScript(`${bothLocksHeld}
 if redis.call('TYPE', KEYS[1]).ok ~= 'string' then return 0 end
 redis.call('COPY', KEYS[1], KEYS[2], 'REPLACE')${applyTtl('KEYS[2]', 'ARGV[1]')}
 return 1`);
 
-/** KEYS: from, to (one slot); ARGV: ttl seconds or '0'. 1 when moved, 0 when there is no source. */
-export const MOVE_SAME_SLOT = new LuaScript(`
+/** KEYS and ARGV as COPY_SAME_SLOT. 1 when moved, 0 when there is no source, -1 when a lock was lost. */
+export const MOVE_SAME_SLOT = new LuaScript(`${bothLocksHeld}
 if redis.call('TYPE', KEYS[1]).ok ~= 'string' then return 0 end
 redis.call('RENAME', KEYS[1], KEYS[2])${applyTtl('KEYS[2]', 'ARGV[1]')}
 return 1`);

@@ -5,7 +5,7 @@ import type { RedisKeys } from './keys';
 import { CHUNK_BYTES, orphanTtlMs } from './limits';
 import { newToken, type RedisLock } from './lock';
 import { appendChunk } from './append';
-import { COMMIT, COPY_SAME_SLOT, MOVE_SAME_SLOT, STAT } from './scripts';
+import { COMMIT, COPY_SAME_SLOT, DELETE_LOCKED, MOVE_SAME_SLOT, STAT } from './scripts';
 
 export interface TransferContext {
   client: Redis;
@@ -32,13 +32,34 @@ export async function transfer(
   const ttl = String(ctx.ttlSeconds ?? 0);
   if (!ctx.cluster || keySlot(fromKey) === keySlot(toKey)) {
     const script = kind === 'cp' ? COPY_SAME_SLOT : MOVE_SAME_SLOT;
-    return Number(await script.run(ctx.client, [fromKey, toKey], [ttl])) === 1;
+    const reply = Number(
+      await script.run(
+        ctx.client,
+        [fromKey, toKey, locks.from.key, locks.to.key],
+        [ttl, locks.from.token, locks.to.token],
+      ),
+    );
+    if (reply === -1) throw lockLostError(await lostOne(ctx.client, locks));
+    return reply === 1;
   }
   const size = Number(await STAT.run(ctx.client, [fromKey], []));
   if (size < 0) return false;
   await copyAcrossSlots(ctx, from, size, to, locks);
-  if (kind === 'mv') await ctx.client.del(fromKey);
+  // The copy is committed; the source goes only while its lock is still ours (else another
+  // writer may have replaced it since).
+  if (
+    kind === 'mv' &&
+    Number(await DELETE_LOCKED.run(ctx.client, [locks.from.key, fromKey], [locks.from.token])) ===
+      -1
+  )
+    throw lockLostError(from);
   return true;
+}
+
+/** Which of the two paths lost its lock (the source when both did). */
+async function lostOne(client: Redis, locks: { from: RedisLock; to: RedisLock }): Promise<string> {
+  const fromToken = await client.get(locks.from.key).catch(() => null);
+  return fromToken === locks.from.token ? locks.to.path : locks.from.path;
 }
 
 async function copyAcrossSlots(

@@ -195,6 +195,40 @@ describeRedis('redis: a temp key or lock that is gone is never committed', () =>
   });
 });
 
+describeRedis('redis: cp and mv within one slot refuse a lock that is no longer theirs', () => {
+  const redis = useRedis();
+
+  test.each([
+    ['cp', 'the source'],
+    ['cp', 'the target'],
+    ['mv', 'the source'],
+    ['mv', 'the target'],
+  ] as const)('%s when %s was taken over: nothing changes', async (kind, which) => {
+    const prefix = freshPrefix();
+    const raw = redis.raw();
+    const fs = (await redis.open({ keyPrefix: prefix })) as DriverFileSystem;
+    const driver = fs.driver as RedisDriver;
+    await fs.writeFile('a', 'A');
+    await fs.writeFile('b', 'B');
+    const locks = {
+      from: (await driver.lock('a', 60_000))!,
+      to: (await driver.lock('b', 60_000))!,
+    };
+    const stolen = which === 'the source' ? 'a' : 'b';
+    await raw.set(`${prefix}{${prefix}${stolen}}:.aiofs-lock`, 'stolen');
+    const run = () =>
+      kind === 'cp' ? driver.copyLocked('a', 'b', locks) : driver.moveLocked('a', 'b', locks);
+    const error = await caught(run());
+    expect(error).toBeInstanceOf(BlockingIOError);
+    expect(error.message).toContain(`'${stolen}'`);
+    expect((await fs.readFile('a')).toString()).toBe('A');
+    expect((await fs.readFile('b')).toString()).toBe('B');
+    await raw.del(`${prefix}{${prefix}${stolen}}:.aiofs-lock`);
+    await Promise.all([locks.from.release(), locks.to.release()]);
+    await fs.close();
+  });
+});
+
 describeRedis('redis: copies across cluster slots that lose their locks', () => {
   const redis = useRedis();
 
