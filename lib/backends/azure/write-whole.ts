@@ -23,7 +23,16 @@ export async function writeWhole(
 ): Promise<'written' | 'locked' | 'exists'> {
   const lock = await acquireLock(container, path, ttlMs);
   if (!lock) return 'locked';
-  const keepAlive = setInterval(() => void lock.renew().catch(() => false), ttlMs / 3);
+  // A refused renewal means another writer may hold the path now: stop sending at once.
+  const lost = new AbortController();
+  const keepAlive = setInterval(
+    () =>
+      void lock.renew().then(
+        (held) => held || lost.abort(),
+        () => undefined,
+      ),
+    ttlMs / 3,
+  );
   keepAlive.unref();
   try {
     const blob = container.getBlockBlobClient(path);
@@ -33,17 +42,21 @@ export async function writeWhole(
     );
     if (exclusive && etag) return 'exists';
     const conditions = etag ? { ifMatch: etag } : { ifNoneMatch: '*' };
+    const abortSignal = lost.signal;
+    if (abortSignal.aborted) throw lockLostError(path);
     if (data.length <= SINGLE_PUT_BYTES) {
-      await blob.upload(data, data.length, { conditions });
+      await blob.upload(data, data.length, { conditions, abortSignal });
     } else {
       await blob.uploadData(data, {
         blockSize: BLOCK_BYTES,
         concurrency: STAGE_CONCURRENCY,
         conditions,
+        abortSignal,
       });
     }
     return 'written';
   } catch (error) {
+    if (lost.signal.aborted) throw lockLostError(path);
     // Another client wrote the blob while we held its lease.
     if (isConditionFailed(error)) throw lockLostError(path);
     throw error;

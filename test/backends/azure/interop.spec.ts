@@ -168,17 +168,32 @@ describeAzure('azure: other clients and the blocks of a blob', () => {
 
   test('a raw write while writeFile uploads makes it fail as a lost lock; the raw write stays', async () => {
     const { fs, raw } = await stores.open();
-    await fs.writeFile('f.bin', 'v1');
-    const writing = caught(fs.writeFile('f.bin', Buffer.alloc(200 * MiB, 1)));
-    // once the lease is taken, the 200 MiB Put Blob takes far longer than this
-    while (!(await hasLockBlob(raw))) await new Promise((resolve) => setTimeout(resolve, 5));
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    await raw.getBlockBlobClient('f.bin').upload('from outside', 12);
-    const error = await writing;
-    expect(error).toBeInstanceOf(BlockingIOError);
-    expect(error.message).toMatch(/lost/);
-    expect((await fs.readFile('f.bin')).toString()).toBe('from outside');
-  }, 60_000);
+    // The raw write must land after writeFile read the blob's version under its lease, while the
+    // 200 MiB Put Blob runs. On a busy machine it can land before that read (then writeFile
+    // rightly overwrites it): try again with a later raw write.
+    let seen = false;
+    for (const delayMs of [20, 150, 400]) {
+      await fs.writeFile('f.bin', 'v1');
+      const writing = fs.writeFile('f.bin', Buffer.alloc(200 * MiB, 1)).then(
+        () => undefined,
+        (error: Error) => error,
+      );
+      while (!(await hasLockBlob(raw))) await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await raw.getBlockBlobClient('f.bin').upload('from outside', 12);
+      const error = await writing;
+      if (error === undefined) {
+        expect((await fs.stat('f.bin')).size).toBe(200 * MiB);
+        continue;
+      }
+      expect(error).toBeInstanceOf(BlockingIOError);
+      expect(error.message).toMatch(/lost/);
+      expect((await fs.readFile('f.bin')).toString()).toBe('from outside');
+      seen = true;
+      break;
+    }
+    expect(seen).toBe(true);
+  }, 120_000);
 
   test("an 'r+' handle reading base bytes that changed under it gets a lost-lock error", async () => {
     const { fs, raw } = await stores.open();
