@@ -27,13 +27,12 @@ interface EntryContent {
 /**
  * Cross-process locks as files under `<root>/.aiofs/locks`, one per canonical path.
  *
- * - An entry is born whole: its content (owner token, lease TTL) is written to a private file
- *   that is then hard-linked to the entry's name, which fails when the entry exists.
+ * - An entry is created exclusively (O_EXCL) with the owner token and lease TTL.
  * - Its mtime is the last renewal; ownership is the token inside, never the inode (inodes are
  *   reused).
- * - Every removal — a holder's release, another process breaking a stale entry — happens under
- *   an exclusive `<entry>.break` marker after re-reading the entry, so no process can remove an
- *   entry that was replaced after it looked.
+ * - Breaking a stale entry, and a holder's release of an old lease, happen under an exclusive
+ *   `<entry>.break` marker after re-reading the entry, so no process removes an entry that was
+ *   replaced after it looked. A young lease is released by a plain unlink: nobody can break it.
  * - Time is compared on one clock: the processes sharing a root must share a machine (or keep
  *   their clocks in step within the grace).
  */
@@ -45,41 +44,38 @@ export class LocalLocks {
     const name = createHash('sha256').update(key).digest('hex');
     const entry = this.paths.internal('locks', `${name}.lock`);
     const token = randomBytes(16).toString('hex');
-    const draft = this.paths.internal('locks', `${name}.${token}.new`);
     // Taken before the content is written, so that this holder's expiry is never later than what
     // other processes compute from the entry's mtime.
     const started = Date.now();
-    const content: EntryContent = { path: key, token, ttlMs, pid: process.pid, host: hostname() };
-    await fs.writeFile(draft, JSON.stringify(content), { flag: 'wx' });
-    try {
-      for (let attempt = 0; attempt < 3; attempt++) {
-        if (await createEntry(draft, entry, content))
-          return new LocalLock(path, token, entry, ttlMs, started + ttlMs);
-        if (!(await breakIfStale(entry))) return undefined;
-      }
-      return undefined;
-    } finally {
-      await fs.unlink(draft).catch(() => undefined);
+    const content = JSON.stringify({ path: key, token, ttlMs, pid: process.pid, host: hostname() });
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (await createEntry(entry, content))
+        return new LocalLock(path, token, entry, ttlMs, started + ttlMs);
+      if (!(await breakIfStale(entry))) return undefined;
     }
+    return undefined;
   }
 }
 
-/** Creates `entry` from `draft` unless it exists; false when it exists. */
-async function createEntry(draft: string, entry: string, content: EntryContent): Promise<boolean> {
+/**
+ * Creates `entry` with `content` unless it exists; false when it exists. Between the exclusive
+ * create and the write, other processes read an unreadable entry, which they take for a live one
+ * (UNREADABLE_TTL_MS), never for a stale one.
+ */
+async function createEntry(entry: string, content: string): Promise<boolean> {
+  let handle: fs.FileHandle;
   try {
-    await fs.link(draft, entry);
-    return true;
+    handle = await fs.open(entry, 'wx');
   } catch (error) {
     if (isCode(error, 'EEXIST')) return false;
-    if (!isCode(error, 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS')) throw error;
+    throw error;
   }
-  // A disk without hard links: an exclusive create, then the content (briefly empty, which other
-  // processes read as an unreadable entry with a long lease, never as a stale one).
   try {
-    await fs.writeFile(entry, JSON.stringify(content), { flag: 'wx' });
+    await handle.writeFile(content);
+    await handle.close();
     return true;
   } catch (error) {
-    if (isCode(error, 'EEXIST')) return false;
+    await handle.close().catch(() => undefined);
     await unlinkIfPresent(entry).catch(() => undefined);
     throw error;
   }
@@ -192,9 +188,17 @@ class LocalLock implements DriverLock {
   }
 
   async release(): Promise<void> {
+    const expiresAt = this.expiresAt;
     this.expiresAt = 0;
-    // A busy marker means another process is looking at the entry (or breaking it): retry
-    // shortly, then leave the entry to expire.
+    // A young lease cannot have been broken (that needs its expiry plus a grace, on the same
+    // clock), and half a lease is far more than an unlink takes: remove it directly.
+    if (Date.now() < expiresAt - this.ttlMs / 2) {
+      await unlinkIfPresent(this.entry);
+      return;
+    }
+    // An old one may have been broken and replaced: remove it only if it is still ours, under
+    // the marker. A busy marker means another process is looking at the entry (or breaking it):
+    // retry shortly, then leave the entry to expire.
     for (let attempt = 0; attempt < 20; attempt++) {
       const done = await underMarker(this.entry, async () => {
         if (await this.ours()) await unlinkIfPresent(this.entry);

@@ -168,7 +168,7 @@ describe('local backend', () => {
     expect(readdirSync(nodePath.dirname(entry))).toEqual([]);
   });
 
-  test('an unreadable entry (foreign or damaged) counts as held for 30 s, then is broken', async () => {
+  test('an unreadable entry (foreign, damaged, or its content not yet written) counts as held for 30 s, then is broken', async () => {
     const entry = lockEntry('g.txt');
     writeFileSync(entry, '');
     expect(await caught(fs.open('g.txt', 'w'))).toBeInstanceOf(BlockingIOError);
