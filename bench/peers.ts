@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as nodePath from 'node:path';
@@ -59,9 +60,19 @@ export function packageVersions(): Record<string, string> {
     'flydrive',
     'azurite',
   ]) {
-    const version =
-      name === 'aiofs' ? (load('../package.json') as { version: string }).version : versionOf(name);
+    const version = name === 'aiofs' ? aiofsVersion() : versionOf(name);
     if (version) versions[name] = version;
   }
   return versions;
+}
+
+/** aiofs's version, with the commit measured and whether lib/ had uncommitted changes. */
+function aiofsVersion(): string {
+  const version = (load('../package.json') as { version: string }).version;
+  const git = (args: string[]) =>
+    spawnSync('git', args, { cwd: nodePath.join(__dirname, '..'), encoding: 'utf8' });
+  const head = git(['rev-parse', '--short', 'HEAD']);
+  if (head.status !== 0) return version;
+  const dirty = git(['status', '--porcelain', '--', 'lib']).stdout.trim() !== '';
+  return `${version} (${head.stdout.trim()}${dirty ? ', lib/ with uncommitted changes' : ''})`;
 }

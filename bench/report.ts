@@ -209,10 +209,13 @@ function versionsLine(data: BenchData): string {
 export function header(data: BenchData): string {
   const m = data.machine;
   const when = (iso: unknown) => `${String(iso).slice(0, 16).replace('T', ' ')} UTC`;
+  const starts = Object.values(data.suites ?? {})
+    .map((run) => run.started)
+    .sort();
   const lines = [
-    `Run of ${when(m.date)}${data.options.quick ? ' (`--quick`: small sizes, few repetitions — a smoke run, not figures)' : ''}.`,
+    `${starts.length > 1 ? `Figures of ${when(starts[0])} to ${when(starts.at(-1))}; every backend's rows come from one process and run` : `Run of ${when(m.date)}`}${data.options.quick ? ' (`--quick`: small sizes, few repetitions — a smoke run, not figures)' : ''}.`,
     '',
-    `- Machine: ${cpu(m)}, ${m.memoryGiB} GiB RAM, ${m.platform}; load average ${(m.loadAverage as number[] | undefined)?.join(' / ') ?? '?'} (1 / 5 / 15 min) as the run started. The machine is shared: other processes ran meanwhile.`,
+    `- Machine: ${cpu(m)}, ${m.memoryGiB} GiB RAM, ${m.platform}; load averages (1 / 5 / 15 min) as each backend's suite started below. The machine is shared: other processes ran meanwhile.`,
   ];
   for (const [backend, run] of Object.entries(data.suites ?? {}))
     lines.push(
