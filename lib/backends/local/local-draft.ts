@@ -42,14 +42,15 @@ export async function createTemp(
   paths: LocalPaths,
   target: string,
 ): Promise<{ temp: string; handle: fs.FileHandle }> {
+  // The folder usually exists: create it only when the open says it is missing.
   for (let attempt = 0; ; attempt++) {
-    await paths.ensureParent(target);
     const temp = paths.tempBeside(target);
     try {
       return { temp, handle: await fs.open(temp, 'wx+') };
     } catch (error) {
       if (!isCode(error, 'ENOENT') || attempt >= 5) throw error;
     }
+    await paths.ensureParent(target);
   }
 }
 
