@@ -197,8 +197,10 @@ describe('AiofsModule', () => {
   });
 
   test('a name registered twice closes the file systems already connected', async () => {
+    const opened: string[] = [];
     const closed: string[] = [];
     registerBackend('close-probe', async (options) => {
+      opened.push(String(options.label));
       const fs = await createFileSystem({ backend: 'memory' });
       const close = fs.close.bind(fs);
       fs.close = async () => {
@@ -216,7 +218,10 @@ describe('AiofsModule', () => {
     );
     expect(error.message).toMatch(/'a' is registered twice/);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(closed.sort()).toEqual(['a', 'b']);
+    // Which of the two 'a' comes second depends on Nest's order of instantiation (10 vs 11).
+    expect(opened).toHaveLength(2);
+    expect(opened).toContain('b');
+    expect(closed.sort()).toEqual(opened.sort());
   });
 
   test('forRootAsync without useFactory, useClass or useExisting says what to pass', () => {
