@@ -26,10 +26,10 @@ export async function createLocalFileSystem(
   if (options.durable !== undefined && typeof options.durable !== 'boolean') {
     throw new InvalidArgumentError(`durable must be a boolean, not ${typeof options.durable}`);
   }
-  checkLockTtl(options.lockTtlMs);
+  const lockTtlMs = checkLockTtl(options.lockTtlMs);
   const paths = await LocalPaths.open(options.root);
-  return new DriverFileSystem(new LocalDriver(paths, options.durable ?? true), {
-    lockTtlMs: options.lockTtlMs,
+  return new DriverFileSystem(new LocalDriver(paths, options.durable ?? true, lockTtlMs), {
+    lockTtlMs,
   });
 }
 

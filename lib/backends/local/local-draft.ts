@@ -11,13 +11,29 @@ export async function readAt(
   length: number,
 ): Promise<Buffer> {
   const buffer = Buffer.allocUnsafe(length);
-  let filled = 0;
-  while (filled < length) {
-    const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
+  const filled = await readInto(handle, buffer, 0, position);
+  return filled === length ? buffer : buffer.subarray(0, filled);
+}
+
+/** Fills `buffer` from `offset` on with the bytes at `position`; the end it reached. */
+export async function readInto(
+  handle: fs.FileHandle,
+  buffer: Buffer,
+  offset: number,
+  position: number,
+): Promise<number> {
+  let filled = offset;
+  while (filled < buffer.length) {
+    const { bytesRead } = await handle.read(
+      buffer,
+      filled,
+      buffer.length - filled,
+      position + filled - offset,
+    );
     if (bytesRead === 0) break;
     filled += bytesRead;
   }
-  return filled === length ? buffer : buffer.subarray(0, filled);
+  return filled;
 }
 
 export async function writeAt(

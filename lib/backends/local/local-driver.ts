@@ -16,11 +16,19 @@ import {
   type StorageDriver,
 } from '../../core';
 import { createTemp, LocalDraft, publish, readAt } from './local-draft';
+import { readRange } from './read-range';
 import { isLocalLock, LocalLocks } from './local-lock';
 import { fsyncDir, isCode, type LocalPaths } from './local-paths';
 import { walkFiles } from './walk';
+import { writeWhole } from './write-whole';
 
 const READ_STREAM_CHUNK = 256 * 1024;
+/** A FIFO or a device opens without waiting and without becoming a terminal; it is then refused. */
+const READ_FLAGS =
+  constants.O_RDONLY |
+  constants.O_NOFOLLOW |
+  (constants.O_NONBLOCK ?? 0) |
+  (constants.O_NOCTTY ?? 0);
 
 /** A folder on disk (DESIGN §5): a file per path, lock entries and temp files hidden. */
 export class LocalDriver implements StorageDriver {
@@ -31,6 +39,8 @@ export class LocalDriver implements StorageDriver {
   constructor(
     private readonly paths: LocalPaths,
     private readonly durable: boolean,
+    /** The file system's lease, for `writeWhole`'s own lock. */
+    private readonly lockTtlMs: number,
   ) {
     this.locks = new LocalLocks(paths);
   }
@@ -60,13 +70,12 @@ export class LocalDriver implements StorageDriver {
   }
 
   async read(path: string, range: ResolvedRange): Promise<Buffer | undefined> {
-    const file = await this.openFile(path);
-    if (!file) return undefined;
+    const handle = await this.openChecked(path);
+    if (!handle) return undefined;
     try {
-      const { start, end } = clampRange(range, file.size);
-      return await readAt(file.handle, start, end - start);
+      return await readRange(handle, range);
     } finally {
-      await file.handle.close();
+      await handle.close();
     }
   }
 
@@ -99,8 +108,31 @@ export class LocalDriver implements StorageDriver {
   }
 
   async createDraft(path: string, lock: DriverLock, start: 'empty' | 'current'): Promise<Draft> {
-    const target = await this.paths.checked(path, start === 'current');
+    // The lock checked the folders on the way; the file itself matters only when copied from.
+    const target =
+      start === 'empty' && isLocalLock(lock) && lock.wayChecked
+        ? this.paths.absolute(path)
+        : await this.paths.checked(path, start === 'current');
     return LocalDraft.create(this.paths, target, lock, start, this.durable);
+  }
+
+  writeWhole(
+    path: string,
+    data: Buffer,
+    exclusive: boolean,
+  ): Promise<'written' | 'locked' | 'exists'> {
+    return writeWhole(
+      {
+        paths: this.paths,
+        locks: this.locks,
+        durable: this.durable,
+        lockTtlMs: this.lockTtlMs,
+        stat: (p) => this.stat(p),
+      },
+      path,
+      data,
+      exclusive,
+    );
   }
 
   list(pattern: Pattern): AsyncIterable<string> {
@@ -219,25 +251,12 @@ export class LocalDriver implements StorageDriver {
     return real;
   }
 
-  /**
-   * An open descriptor of the regular file at `path` and its size, or undefined. The file is
-   * opened without following a symlink; a symlink costs a real-path check first.
-   */
+  /** An open descriptor of the regular file at `path` and its size, or undefined. */
   private async openFile(
     path: string,
   ): Promise<{ handle: fs.FileHandle; size: number } | undefined> {
-    const absolute = await this.paths.checked(path, false);
-    let handle: fs.FileHandle | undefined;
-    try {
-      handle = await fs.open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW);
-    } catch (error) {
-      if (isCode(error, 'ENOENT', 'ENOTDIR')) return undefined;
-      if (!isCode(error, 'ELOOP')) throw error;
-      const real = await this.realInside(path, absolute);
-      if (real === undefined) return undefined;
-      handle = await fs.open(real, 'r').catch(missingAsUndefined);
-      if (!handle) return undefined;
-    }
+    const handle = await this.openChecked(path);
+    if (!handle) return undefined;
     try {
       const stat = await handle.stat();
       if (stat.isFile()) return { handle, size: stat.size };
@@ -247,6 +266,40 @@ export class LocalDriver implements StorageDriver {
     }
     await handle.close();
     return undefined;
+  }
+
+  /**
+   * An open descriptor of what is at `path` (not yet known to be a regular file), or undefined.
+   * The folders on the way are checked while it opens (read-only and non-blocking, so that
+   * opening has no effect); nothing is read before that check passes.
+   */
+  private async openChecked(path: string): Promise<fs.FileHandle | undefined> {
+    const absolute = this.paths.absolute(path);
+    const [linked, opened] = await Promise.allSettled([
+      this.paths.linkOnTheWay(path),
+      this.openNoFollow(path, absolute),
+    ]);
+    if (linked.status === 'fulfilled' && !linked.value) {
+      if (opened.status === 'rejected') throw opened.reason;
+      return opened.value;
+    }
+    if (opened.status === 'fulfilled') await opened.value?.close().catch(() => undefined);
+    if (linked.status === 'rejected') throw linked.reason;
+    await this.paths.checkedWithLinks(path);
+    return this.openNoFollow(path, absolute);
+  }
+
+  /** Opens the file without following a symlink; a symlink as the file costs a real-path check. */
+  private async openNoFollow(path: string, absolute: string): Promise<fs.FileHandle | undefined> {
+    try {
+      return await fs.open(absolute, READ_FLAGS);
+    } catch (error) {
+      if (isCode(error, 'ENOENT', 'ENOTDIR')) return undefined;
+      if (!isCode(error, 'ELOOP')) throw error;
+    }
+    const real = await this.realInside(path, absolute);
+    if (real === undefined) return undefined;
+    return fs.open(real, READ_FLAGS & ~constants.O_NOFOLLOW).catch(missingAsUndefined);
   }
 }
 

@@ -16,18 +16,22 @@ const MARKER_STALE_MS = 10_000;
 /** Margin under which a holder stops trusting its own clock and reads the entry on disk. */
 const TRUST_MARGIN_MS = 1000;
 
+/** What an entry says: the owner's token and its lease. */
 interface EntryContent {
-  path: string;
   token: string;
   ttlMs: number;
-  pid: number;
-  host: string;
 }
+
+/** A symlink entry's target (it points nowhere): short enough to live in the inode. */
+const LINK_PREFIX = 'aiofs-lock:';
 
 /**
  * Cross-process locks as files under `<root>/.aiofs/locks`, one per canonical path.
  *
- * - An entry is created exclusively (O_EXCL) with the owner token and lease TTL.
+ * - An entry is a symlink created exclusively whose target (pointing nowhere) holds the owner
+ *   token and lease TTL: one system call, no half-written state. Where symlinks cannot be made
+ *   (Windows without the privilege), it is a file created with O_EXCL holding the same as JSON;
+ *   both forms are read everywhere.
  * - Its mtime is the last renewal; ownership is the token inside, never the inode (inodes are
  *   reused).
  * - Breaking a stale entry, and a holder's release of an old lease, happen under an exclusive
@@ -37,48 +41,117 @@ interface EntryContent {
  *   their clocks in step within the grace).
  */
 export class LocalLocks {
+  /** Cleared when the disk refuses symlinks: entries are files from then on. */
+  private symlinks = true;
+
   constructor(private readonly paths: LocalPaths) {}
 
-  async acquire(path: string, ttlMs: number): Promise<DriverLock | undefined> {
-    const key = await this.paths.canonical(path);
+  async acquire(path: string, ttlMs: number): Promise<LocalLock | undefined> {
+    const taken = await this.take(path, ttlMs);
+    if (!taken) return undefined;
+    await taken.ready;
+    return taken.lock;
+  }
+
+  /**
+   * Takes the lock of `path` as soon as its entry exists; the owner token is written into it
+   * meanwhile (`ready`). The way to `path` is checked for symlinks alongside: without any, `path`
+   * is its own canonical key, and the lock says so (`wayChecked`).
+   */
+  async take(path: string, ttlMs: number): Promise<TakenLock | undefined> {
+    const [linked, first] = await Promise.allSettled([
+      this.paths.linkOnTheWay(path),
+      this.takeKey(path, path, ttlMs, true),
+    ]);
+    if (linked.status === 'fulfilled' && !linked.value) {
+      if (first.status === 'rejected') throw first.reason;
+      return first.value;
+    }
+    if (first.status === 'fulfilled' && first.value) await first.value.lock.release();
+    if (linked.status === 'rejected') throw linked.reason;
+    return this.takeKey(path, await this.paths.canonical(path), ttlMs, false);
+  }
+
+  private async takeKey(
+    path: string,
+    key: string,
+    ttlMs: number,
+    wayChecked: boolean,
+  ): Promise<TakenLock | undefined> {
     const name = createHash('sha256').update(key).digest('hex');
     const entry = this.paths.internal('locks', `${name}.lock`);
     const token = randomBytes(16).toString('hex');
     // Taken before the content is written, so that this holder's expiry is never later than what
     // other processes compute from the entry's mtime.
     const started = Date.now();
-    const content = JSON.stringify({ path: key, token, ttlMs, pid: process.pid, host: hostname() });
     for (let attempt = 0; attempt < 3; attempt++) {
-      if (await createEntry(entry, content))
-        return new LocalLock(path, token, entry, ttlMs, started + ttlMs);
+      const created = await this.createEntry(entry, key, { token, ttlMs });
+      if (created) {
+        const { ready } = created;
+        const lock = new LocalLock(path, token, entry, ttlMs, started + ttlMs, ready, wayChecked);
+        return { lock, ready };
+      }
       if (!(await breakIfStale(entry))) return undefined;
     }
     return undefined;
   }
+
+  /** Creates `entry` unless it exists (undefined then); `ready` settles once it holds `content`. */
+  private async createEntry(
+    entry: string,
+    key: string,
+    content: EntryContent,
+  ): Promise<{ ready: Promise<void> } | undefined> {
+    if (this.symlinks) {
+      try {
+        await fs.symlink(`${LINK_PREFIX}${content.token}:${content.ttlMs}`, entry);
+        return { ready: Promise.resolve() };
+      } catch (error) {
+        if (isCode(error, 'EEXIST')) return undefined;
+        if (!isCode(error, 'EPERM', 'ENOSYS', 'ENOTSUP', 'EOPNOTSUPP', 'EINVAL')) throw error;
+        this.symlinks = false;
+      }
+    }
+    const json = { path: key, ...content, pid: process.pid, host: hostname() };
+    return createFileEntry(entry, JSON.stringify(json));
+  }
+}
+
+export interface TakenLock {
+  lock: LocalLock;
+  /** Settles once the entry holds the owner token; rejects (entry removed) when it cannot. */
+  ready: Promise<void>;
 }
 
 /**
- * Creates `entry` with `content` unless it exists; false when it exists. Between the exclusive
- * create and the write, other processes read an unreadable entry, which they take for a live one
- * (UNREADABLE_TTL_MS), never for a stale one.
+ * Creates `entry` as a file unless it exists (undefined then) and writes `content` into it in
+ * the background: `ready` settles when that is done. Between the exclusive create and the write,
+ * other processes read an unreadable entry, which they take for a live one (UNREADABLE_TTL_MS),
+ * never for a stale one.
  */
-async function createEntry(entry: string, content: string): Promise<boolean> {
+async function createFileEntry(
+  entry: string,
+  content: string,
+): Promise<{ ready: Promise<void> } | undefined> {
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(entry, 'wx');
   } catch (error) {
-    if (isCode(error, 'EEXIST')) return false;
+    if (isCode(error, 'EEXIST')) return undefined;
     throw error;
   }
-  try {
-    await handle.writeFile(content);
-    await handle.close();
-    return true;
-  } catch (error) {
-    await handle.close().catch(() => undefined);
-    await unlinkIfPresent(entry).catch(() => undefined);
-    throw error;
-  }
+  const ready = (async () => {
+    try {
+      await handle.writeFile(content);
+      await handle.close();
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await unlinkIfPresent(entry).catch(() => undefined);
+      throw error;
+    }
+  })();
+  ready.catch(() => undefined); // whoever uses the lock awaits it; it is never left unhandled
+  return { ready };
 }
 
 /** What the entry holds now: undefined when it is gone. */
@@ -86,16 +159,30 @@ async function readEntry(
   entry: string,
 ): Promise<{ mtimeMs: number; content?: EntryContent } | undefined> {
   try {
-    const [stat, text] = await Promise.all([fs.stat(entry), fs.readFile(entry, 'utf8')]);
-    try {
-      return { mtimeMs: stat.mtimeMs, content: JSON.parse(text) as EntryContent };
-    } catch {
-      return { mtimeMs: stat.mtimeMs };
-    }
+    const stat = await fs.lstat(entry);
+    const text = stat.isSymbolicLink()
+      ? await fs.readlink(entry)
+      : await fs.readFile(entry, 'utf8');
+    return { mtimeMs: stat.mtimeMs, content: parseEntry(text) };
   } catch (error) {
     if (isCode(error, 'ENOENT')) return undefined;
     throw error;
   }
+}
+
+function parseEntry(text: string): EntryContent | undefined {
+  if (text.startsWith(LINK_PREFIX)) {
+    const [token, ttl] = text.slice(LINK_PREFIX.length).split(':');
+    return { token, ttlMs: Number(ttl) };
+  }
+  try {
+    const parsed = JSON.parse(text) as Partial<EntryContent>;
+    if (typeof parsed?.token === 'string')
+      return { token: parsed.token, ttlMs: Number(parsed.ttlMs) };
+  } catch {
+    // damaged or foreign
+  }
+  return undefined;
 }
 
 function isStale(seen: { mtimeMs: number; content?: EntryContent }, now = Date.now()): boolean {
@@ -148,7 +235,7 @@ async function unlinkIfPresent(file: string): Promise<void> {
   }
 }
 
-class LocalLock implements DriverLock {
+export class LocalLock implements DriverLock {
   constructor(
     readonly path: string,
     readonly token: string,
@@ -156,6 +243,10 @@ class LocalLock implements DriverLock {
     private readonly ttlMs: number,
     /** When the lease runs out by this holder's own account (renewals move it). */
     private expiresAt: number,
+    /** The entry's content is written (see `TakenLock`). */
+    private readonly ready: Promise<void>,
+    /** No symlink was on the way to `path` when the lock was taken. */
+    readonly wayChecked: boolean,
   ) {}
 
   /**
@@ -164,6 +255,7 @@ class LocalLock implements DriverLock {
    * lease is over even if nobody broke the entry yet.
    */
   async held(): Promise<boolean> {
+    if (!(await this.written())) return false;
     const now = Date.now();
     if (now < this.expiresAt - TRUST_MARGIN_MS) return true;
     if (now >= this.expiresAt) return false;
@@ -171,11 +263,13 @@ class LocalLock implements DriverLock {
   }
 
   async renew(): Promise<boolean> {
+    if (!(await this.written())) return false;
     const started = Date.now();
     if (started >= this.expiresAt) return false;
     const touched = new Date(started);
     try {
-      await fs.utimes(this.entry, touched, touched);
+      // The entry itself, not what a symlink entry points to (nothing).
+      await fs.lutimes(this.entry, touched, touched);
     } catch (error) {
       if (isCode(error, 'ENOENT')) return false;
       throw error;
@@ -190,6 +284,7 @@ class LocalLock implements DriverLock {
   async release(): Promise<void> {
     const expiresAt = this.expiresAt;
     this.expiresAt = 0;
+    if (!(await this.written())) return; // its entry is already removed
     // A young lease cannot have been broken (that needs its expiry plus a grace, on the same
     // clock), and half a lease is far more than an unlink takes: remove it directly.
     if (Date.now() < expiresAt - this.ttlMs / 2) {
@@ -209,12 +304,20 @@ class LocalLock implements DriverLock {
     }
   }
 
+  private written(): Promise<boolean> {
+    return this.ready.then(
+      () => true,
+      () => false,
+    );
+  }
+
   private async ours(): Promise<boolean> {
+    if (!(await this.written())) return false;
     const seen = await readEntry(this.entry);
     return seen?.content?.token === this.token;
   }
 }
 
-export function isLocalLock(lock: DriverLock): lock is DriverLock & { held(): Promise<boolean> } {
+export function isLocalLock(lock: DriverLock): lock is LocalLock {
   return lock instanceof LocalLock;
 }

@@ -73,11 +73,21 @@ export class LocalPaths {
    */
   async checked(path: string, followFile = true): Promise<string> {
     const absolute = this.absolute(path);
+    if (await this.linkOnTheWay(path, followFile)) await this.checkReal(path, absolute);
+    return absolute;
+  }
+
+  /**
+   * Whether a folder on the way to `path` (or the file itself, with `withFile`) is a symlink:
+   * one lstat each, in parallel. Missing ones are not links.
+   */
+  async linkOnTheWay(path: string, withFile = false): Promise<boolean> {
     const segments = path.split('/');
     const probes: string[] = [];
     for (let i = 1; i < segments.length; i++)
       probes.push(nodePath.join(this.root, ...segments.slice(0, i)));
-    if (followFile) probes.push(absolute);
+    if (withFile) probes.push(this.absolute(path));
+    if (probes.length === 0) return false;
     const stats = await Promise.all(
       probes.map((p) =>
         fs
@@ -87,7 +97,13 @@ export class LocalPaths {
           ),
       ),
     );
-    if (stats.some((s) => s?.isSymbolicLink())) await this.checkReal(path, absolute);
+    return stats.some((s) => s?.isSymbolicLink());
+  }
+
+  /** Checks a path known to have a symlink on the way (see `linkOnTheWay`). */
+  async checkedWithLinks(path: string): Promise<string> {
+    const absolute = this.absolute(path);
+    await this.checkReal(path, absolute);
     return absolute;
   }
 

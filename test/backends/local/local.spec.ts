@@ -1,10 +1,14 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   existsSync,
+  lstatSync,
+  lutimesSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   rmSync,
   symlinkSync,
   utimesSync,
@@ -15,6 +19,8 @@ import * as nodePath from 'node:path';
 import {
   BlockingIOError,
   createFileSystem,
+  FileExistsError,
+  FileNotFoundError,
   FileSystemError,
   InvalidPathError,
   type FileLikeSystem,
@@ -292,6 +298,98 @@ describe('local backend', () => {
     expect(await fs.ls()).toEqual(['in/f.txt']);
     // A symlinked folder that stays inside the root can be listed from.
     expect(await fs.ls('in-link/*')).toEqual(['in-link/f.txt']);
+  });
+
+  describe('lock entries are symlinks', () => {
+    test('an entry is a symlink whose target holds the owner token and the lease', async () => {
+      const w = await fs.open('f.txt', 'w');
+      const entry = lockEntry('f.txt');
+      expect(lstatSync(entry).isSymbolicLink()).toBe(true);
+      expect(readlinkSync(entry)).toMatch(/^aiofs-lock:[0-9a-f]{32}:30000$/);
+      await w.close();
+      expect(existsSync(entry)).toBe(false);
+    });
+
+    test('a stale symlink entry left by a crashed process is taken over', async () => {
+      await fs.writeFile('f.txt', 'old');
+      const entry = lockEntry('f.txt');
+      symlinkSync('aiofs-lock:0123456789abcdef0123456789abcdef:1000', entry);
+      const fresh = (Date.now() - 800) / 1000;
+      lutimesSync(entry, fresh, fresh);
+      expect(await caught(fs.writeFile('f.txt', 'new'))).toBeInstanceOf(BlockingIOError);
+      const past = (Date.now() - 1600) / 1000;
+      lutimesSync(entry, past, past);
+      await fs.writeFile('f.txt', 'new');
+      expect((await fs.readFile('f.txt')).toString()).toBe('new');
+      expect(readdirSync(nodePath.dirname(entry))).toEqual([]);
+    });
+
+    test("renewals move the symlink entry's own time, so a long writer keeps its path", async () => {
+      const short = await createFileSystem({ backend: 'local', root, lockTtlMs: 600 });
+      const w = await short.open('f.txt', 'w');
+      await w.write('long');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(Date.now() - lstatSync(lockEntry('f.txt')).mtimeMs).toBeLessThan(600);
+      expect(await caught(fs.writeFile('f.txt', 'other'))).toBeInstanceOf(BlockingIOError);
+      await w.close();
+      expect((await fs.readFile('f.txt')).toString()).toBe('long');
+      await short.close();
+    });
+  });
+
+  test('writeFile leaves no temp file or lock entry, whether it commits or is refused', async () => {
+    await fs.writeFile('d/f.txt', 'one');
+    expect(await caught(fs.writeFile('d/f.txt', 'two', { exclusive: true }))).toBeInstanceOf(
+      FileExistsError,
+    );
+    const w = await fs.open('d/f.txt', 'w');
+    expect(await caught(fs.writeFile('d/f.txt', 'three'))).toBeInstanceOf(BlockingIOError);
+    await w.abort();
+    expect(await caught(fs.writeFile('d', 'four'))).toBeInstanceOf(InvalidPathError);
+    await fs.writeFile('e/g.txt', 'five', { exclusive: true });
+    expect(tree(root)).toEqual(['d/f.txt', 'e/g.txt']);
+    expect((await fs.readFile('d/f.txt')).toString()).toBe('one');
+  });
+
+  test('reads past the first 64 KiB, and ranges across it, get the right bytes', async () => {
+    const data = Buffer.from(
+      Array.from({ length: 200 * 1024 }, (_, i) => (i * 7 + (i >> 9)) % 251),
+    );
+    writeFileSync(nodePath.join(root, 'big.bin'), data);
+    expect((await fs.readFile('big.bin')).equals(data)).toBe(true);
+    for (const [start, end] of [
+      [0, 65536],
+      [65530, 65542],
+      [100, 70000],
+      [1000, undefined],
+      [200 * 1024 - 5, 200 * 1024 + 100],
+      [300 * 1024, undefined],
+    ] as const) {
+      const got = await fs.readFile('big.bin', { start, end });
+      expect(got.equals(data.subarray(start, end))).toBe(true);
+    }
+  });
+
+  test('a read through a symlinked folder inside the root gets the file', async () => {
+    mkdirSync(nodePath.join(root, 'real'));
+    writeFileSync(nodePath.join(root, 'real', 'f.txt'), 'through');
+    symlinkSync(nodePath.join(root, 'real'), nodePath.join(root, 'alias'));
+    expect((await fs.readFile('alias/f.txt')).toString()).toBe('through');
+    expect((await fs.readFile('alias/f.txt', { start: 1, end: 3 })).toString()).toBe('hr');
+  });
+
+  test('a FIFO or a folder at a path reads as missing, without waiting for a writer', async () => {
+    const made = spawnSync('mkfifo', [nodePath.join(root, 'pipe')]);
+    expect(made.status).toBe(0);
+    mkdirSync(nodePath.join(root, 'folder'));
+    for (const path of ['pipe', 'folder']) {
+      expect(await caught(fs.readFile(path))).toBeInstanceOf(FileNotFoundError);
+      expect(await caught(fs.readFile(path, { start: 1, end: 2 }))).toBeInstanceOf(
+        FileNotFoundError,
+      );
+      expect(await caught(fs.open(path))).toBeInstanceOf(FileNotFoundError);
+      expect(await caught(fs.openReadStream(path))).toBeInstanceOf(FileNotFoundError);
+    }
   });
 
   test('a fresh lock entry is never broken', async () => {
