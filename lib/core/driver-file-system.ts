@@ -25,6 +25,7 @@ import {
 import { normalizePath } from './paths';
 import { compilePattern, type Pattern } from './patterns';
 import { resolveRange, type ByteRange } from './ranges';
+import { SortedRuns } from './sorted-runs';
 import { writableFor } from './write-stream';
 
 export interface DriverFileSystemOptions {
@@ -99,13 +100,10 @@ export class DriverFileSystem extends FileLikeSystem implements HandleHost {
 
   async ls(pattern = '*'): Promise<string[]> {
     this.assertOpen();
-    const found: string[] = [];
-    for await (const batch of this.matchBatches(this.pattern(pattern))) {
-      for (const path of batch) found.push(path);
-    }
-    found.sort();
-    // A listing may repeat a path (Redis SCAN while the server rehashes).
-    return found.filter((path, i) => i === 0 || path !== found[i - 1]);
+    // Sorted as it arrives; a listing may repeat a path (Redis SCAN while the server rehashes).
+    const found = new SortedRuns();
+    for await (const batch of this.matchBatches(this.pattern(pattern))) found.add(batch);
+    return found.finish();
   }
 
   async *scan(pattern = '*'): AsyncIterable<string> {
