@@ -25,7 +25,7 @@ import {
 import { normalizePath } from './paths';
 import { compilePattern, type Pattern } from './patterns';
 import { resolveRange, type ByteRange } from './ranges';
-import { SortedRuns } from './sorted-runs';
+import { sortPaths } from './sort-paths';
 import { writableFor } from './write-stream';
 
 export interface DriverFileSystemOptions {
@@ -100,10 +100,18 @@ export class DriverFileSystem extends FileLikeSystem implements HandleHost {
 
   async ls(pattern = '*'): Promise<string[]> {
     this.assertOpen();
-    // Sorted as it arrives; a listing may repeat a path (Redis SCAN while the server rehashes).
-    const found = new SortedRuns();
-    for await (const batch of this.matchBatches(this.pattern(pattern))) found.add(batch);
-    return found.finish();
+    const compiled = this.pattern(pattern);
+    const found: string[] = [];
+    for await (const batch of this.matchBatches(compiled)) {
+      for (const path of batch) found.push(path);
+    }
+    // Every match starts with the pattern's literal prefix. A listing may repeat a path (Redis
+    // SCAN while the server rehashes).
+    sortPaths(found, compiled.prefix.length);
+    let kept = 0;
+    for (const path of found) if (kept === 0 || path !== found[kept - 1]) found[kept++] = path;
+    found.length = kept;
+    return found;
   }
 
   async *scan(pattern = '*'): AsyncIterable<string> {
@@ -403,11 +411,12 @@ export class DriverFileSystem extends FileLikeSystem implements HandleHost {
       ? this.driver.listBatches(pattern)
       : this.driver.list(pattern);
     const iterator = source[Symbol.asyncIterator]();
+    const exact = this.driver.listsExactly?.(pattern) ?? false;
     for (;;) {
       const next = await this.guard(pattern.source, () => iterator.next());
       if (next.done) return;
       const batch = typeof next.value === 'string' ? [next.value] : next.value;
-      const matching = batch.filter((path) => pattern.matches(path));
+      const matching = exact ? batch : batch.filter((path) => pattern.matches(path));
       if (matching.length > 0) yield matching;
     }
   }

@@ -48,6 +48,8 @@ export interface StorageDriver {
    * a long listing costs no async step per path. A path may come twice; `ls` drops repeats.
    */
   listBatches?(pattern: Pattern): AsyncIterable<string[]>;
+  /** Optional: true when every path `list` yields for `pattern` matches it (no filter needed). */
+  listsExactly?(pattern: Pattern): boolean;
 
   /** Deletes `path`, whose lock the caller holds; false when it did not exist. */
   deleteLocked(path: string, lock: DriverLock): Promise<boolean>;

@@ -12,6 +12,7 @@ const GLOB_SPECIALS = /[*?[\]\\^]/g;
  * checks they agree), in two plain scans, since listing 100 000 keys must not cost a path parse
  * each. Only a key holding a `.` needs the second.
  */
+// eslint-disable-next-line no-control-regex -- controls are what it looks for
 const BAD_CHAR = /[/\u0000-\u001f\u007f-\u009f\\{}]/;
 const BAD_NAME = new RegExp(
   String.raw`(?:^|:)(?:\.\.?(?::|$)|${RESERVED_PREFIX.replace('.', '\\.')})`,

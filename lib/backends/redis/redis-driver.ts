@@ -119,6 +119,11 @@ export class RedisDriver implements StorageDriver {
     }
   }
 
+  /** SCAN's MATCH is exact but for `?`, which it widens to `*` (see `RedisKeys.match`). */
+  listsExactly(pattern: Pattern): boolean {
+    return pattern.tokens.every((token) => token.kind !== 'any');
+  }
+
   async deleteLocked(path: string, lock: DriverLock): Promise<boolean> {
     const { key, token } = asRedisLock(lock);
     const reply = Number(
