@@ -42,9 +42,14 @@ const LINK_PREFIX = 'aiofs-lock:';
  */
 export class LocalLocks {
   /** Cleared when the disk refuses symlinks: entries are files from then on. */
-  private symlinks = true;
+  private symlinks: boolean;
 
-  constructor(private readonly paths: LocalPaths) {}
+  constructor(
+    private readonly paths: LocalPaths,
+    entries: 'symlink' | 'file' = 'symlink',
+  ) {
+    this.symlinks = entries === 'symlink';
+  }
 
   async acquire(path: string, ttlMs: number): Promise<LocalLock | undefined> {
     const taken = await this.take(path, ttlMs);

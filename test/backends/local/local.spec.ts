@@ -25,6 +25,8 @@ import {
   InvalidPathError,
   type FileLikeSystem,
 } from '../../../lib';
+import { LocalLocks } from '../../../lib/backends/local/local-lock';
+import { LocalPaths } from '../../../lib/backends/local/local-paths';
 import { caught, freezeEventLoop } from '../../conformance/expect-error';
 
 let base: string;
@@ -335,6 +337,27 @@ describe('local backend', () => {
       expect((await fs.readFile('f.txt')).toString()).toBe('long');
       await short.close();
     });
+  });
+
+  test('where symlinks cannot be made, entries are files holding the same, and exclude alike', async () => {
+    const paths = await LocalPaths.open(root);
+    const fileLocks = new LocalLocks(paths, 'file');
+    const lock = await fileLocks.acquire('f.txt', 30_000);
+    expect(lock).toBeDefined();
+    const entry = lockEntry('f.txt');
+    expect(lstatSync(entry).isFile()).toBe(true);
+    expect(JSON.parse(readFileSync(entry, 'utf8'))).toMatchObject({
+      token: lock!.token,
+      ttlMs: 30_000,
+    });
+    expect(await new LocalLocks(paths).acquire('f.txt', 30_000)).toBeUndefined();
+    expect(await caught(fs.writeFile('f.txt', 'x'))).toBeInstanceOf(BlockingIOError);
+    expect(await lock!.renew()).toBe(true);
+    await lock!.release();
+    expect(existsSync(entry)).toBe(false);
+    const symlinked = await new LocalLocks(paths).acquire('f.txt', 30_000);
+    expect(await fileLocks.acquire('f.txt', 30_000)).toBeUndefined();
+    await symlinked!.release();
   });
 
   test('writeFile leaves no temp file or lock entry, whether it commits or is refused', async () => {
