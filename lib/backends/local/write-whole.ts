@@ -62,12 +62,19 @@ export async function writeWhole(
     if (written.status === 'rejected') throw written.reason;
     if (existing.status === 'rejected') throw existing.reason;
     if (existing.value) return 'exists';
+    // After an fsync, which reports any write error, the temp file is renamed while still open
+    // and closed while its folder syncs; without one, the close (which may report it) comes first.
     if (w.durable) await temp.handle.sync();
-    await temp.handle.close();
+    else await temp.handle.close();
     await lease.settle();
     if (lease.lost || !(await taken.lock.held())) throw lockLostError(path);
     published = await publishTemp(w, temp.temp, target, data);
-    if (w.durable) await (dir ? dir.sync() : fsyncDir(folder));
+    if (w.durable) {
+      await Promise.all([
+        dir ? dir.sync() : fsyncDir(folder),
+        temp.handle.close().catch(() => undefined),
+      ]);
+    }
     return 'written';
   } finally {
     if (!published) await discard(temp);
