@@ -208,7 +208,11 @@ export class RedisServer {
 export class RedisCluster {
   private constructor(readonly nodes: RedisServer[]) {}
 
-  static async start(masters = 3, options: { nodeTimeoutMs?: number } = {}): Promise<RedisCluster> {
+  /** `args` are more redis-server options for every node (persistence, for example). */
+  static async start(
+    masters = 3,
+    options: { nodeTimeoutMs?: number; args?: string[] } = {},
+  ): Promise<RedisCluster> {
     const binaries = findRedisBinaries();
     if (typeof binaries === 'string') throw new Error(binaries);
     const nodes: RedisServer[] = [];
@@ -224,6 +228,7 @@ export class RedisCluster {
               'nodes.conf',
               '--cluster-node-timeout',
               String(options.nodeTimeoutMs ?? 5000),
+              ...(options.args ?? []),
             ],
           }),
         );

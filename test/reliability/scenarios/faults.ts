@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createFileSystem, type FileLikeSystem, type FileSystemOptions } from '../../../lib';
 import { AzuriteServer } from '../../servers/azurite-server';
-import { findRedisBinaries, RedisServer } from '../../servers/redis-servers';
+import { RedisCluster, RedisServer } from '../../servers/redis-servers';
 import { num, scenarioTest } from '../report/record';
 import { COUNTS_NOW } from '../scale';
 import { seqOf, verify, versionBytes, versionId } from '../support/versions';
@@ -44,46 +43,7 @@ async function startFaulty(target: ReliabilityTarget): Promise<Faulty> {
     };
   }
   if (target.name === 'redis-cluster') {
-    const nodes: RedisServer[] = [];
-    for (let i = 0; i < 3; i++) {
-      nodes.push(
-        await RedisServer.start({
-          busOffset: 10_000,
-          args: [
-            '--cluster-enabled',
-            'yes',
-            '--cluster-config-file',
-            'nodes.conf',
-            '--cluster-node-timeout',
-            '2000',
-            ...DURABLE,
-          ],
-        }),
-      );
-    }
-    const binaries = findRedisBinaries();
-    if (typeof binaries === 'string') throw new Error(binaries);
-    const create = spawnSync(
-      binaries.cli,
-      [
-        '--cluster',
-        'create',
-        ...nodes.map((n) => n.address),
-        '--cluster-replicas',
-        '0',
-        '--cluster-yes',
-      ],
-      { encoding: 'utf8', timeout: 30_000 },
-    );
-    if (create.status !== 0)
-      throw new Error(`cluster create failed: ${create.stdout}${create.stderr}`);
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const states = await Promise.all(nodes.map((n) => n.command('CLUSTER INFO').catch(() => '')));
-      if (states.every((s) => s.includes('cluster_state:ok'))) break;
-      if (Date.now() > deadline) throw new Error('the private cluster did not reach state ok');
-      await sleep(50);
-    }
+    const { nodes } = await RedisCluster.start(3, { nodeTimeoutMs: 2000, args: DURABLE });
     return {
       options: {
         backend: 'redis',
