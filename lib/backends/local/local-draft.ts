@@ -1,8 +1,8 @@
 import { constants, promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
-import { lockLostError, type Draft, type DriverLock } from '../../core';
+import type { Draft, DriverLock } from '../../core';
 import { fsyncDir, isCode, type LocalPaths } from './local-paths';
-import { isLocalLock } from './local-lock';
+import { assertHeld } from './local-lock';
 
 /** Positioned read of up to `length` bytes (fewer at the end of the file). */
 export async function readAt(
@@ -77,7 +77,7 @@ export async function publish(
   durable: boolean,
   lock?: DriverLock,
 ): Promise<void> {
-  if (lock && isLocalLock(lock) && !(await lock.held())) throw lockLostError(lock.path);
+  if (lock) await assertHeld(lock);
   await fs.rename(temp, target);
   if (durable) await fsyncDir(nodePath.dirname(target));
 }

@@ -6,7 +6,6 @@ import {
   FileNotFoundError,
   FileSystemError,
   InvalidPathError,
-  lockLostError,
   type Draft,
   type DriverLock,
   type FileStat,
@@ -17,7 +16,7 @@ import {
 } from '../../core';
 import { createTemp, LocalDraft, publish, readAt } from './local-draft';
 import { readRange } from './read-range';
-import { isLocalLock, LocalLocks } from './local-lock';
+import { assertHeld, isLocalLock, LocalLocks } from './local-lock';
 import { fsyncDir, isCode, type LocalPaths } from './local-paths';
 import { walkFiles } from './walk';
 import { writeWhole } from './write-whole';
@@ -182,24 +181,7 @@ export class LocalDriver implements StorageDriver {
     const [source, target] = await Promise.all([this.paths.checked(from), this.paths.checked(to)]);
     if (!(await this.stat(from))) return false;
     await Promise.all([assertHeld(locks.from), assertHeld(locks.to)]);
-    for (let attempt = 0; ; attempt++) {
-      await this.paths.ensureParent(target);
-      try {
-        await fs.rename(source, target);
-        break;
-      } catch (error) {
-        await this.paths.removeEmptyParents(target);
-        if (!isCode(error, 'ENOENT')) throw error;
-        // Either the source is gone, or another call removed the target's empty folder between
-        // its creation and the rename: then create it again.
-        const sourceLeft = await fs.lstat(source).then(
-          () => true,
-          () => false,
-        );
-        if (!sourceLeft) return false;
-        if (attempt >= 5) throw error;
-      }
-    }
+    if (!(await this.paths.renameInto(source, target))) return false;
     if (this.durable) {
       await fsyncDir(nodePath.dirname(target));
       await fsyncDir(nodePath.dirname(source)).catch(() => undefined);
@@ -301,11 +283,6 @@ export class LocalDriver implements StorageDriver {
     if (real === undefined) return undefined;
     return fs.open(real, READ_FLAGS & ~constants.O_NOFOLLOW).catch(missingAsUndefined);
   }
-}
-
-/** Refuses to go on with a lock whose lease this process can no longer vouch for. */
-async function assertHeld(lock: DriverLock): Promise<void> {
-  if (isLocalLock(lock) && !(await lock.held())) throw lockLostError(lock.path);
 }
 
 function missingAsUndefined(error: unknown): undefined {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
-import type { DriverLock } from '../../core';
+import { lockLostError, type DriverLock } from '../../core';
 import { isCode, type LocalPaths } from './local-paths';
 
 /** Extra time after a lease's expiry before another process may break its entry. */
@@ -321,6 +321,11 @@ export class LocalLock implements DriverLock {
     const seen = await readEntry(this.entry);
     return seen?.content?.token === this.token;
   }
+}
+
+/** Refuses to go on with a lock whose lease this process can no longer vouch for. */
+export async function assertHeld(lock: DriverLock): Promise<void> {
+  if (isLocalLock(lock) && !(await lock.held())) throw lockLostError(lock.path);
 }
 
 export function isLocalLock(lock: DriverLock): lock is LocalLock {

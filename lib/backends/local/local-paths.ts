@@ -151,6 +151,33 @@ export class LocalPaths {
     }
   }
 
+  /**
+   * Renames `source` over `target`, making the target's folder when it is missing (again if a
+   * concurrent cleanup removes it meanwhile); false when `source` is gone.
+   */
+  async renameInto(source: string, target: string): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await fs.rename(source, target);
+        return true;
+      } catch (error) {
+        if (!isCode(error, 'ENOENT') || attempt >= 5) {
+          await this.removeEmptyParents(target);
+          throw error;
+        }
+        const sourceLeft = await fs.lstat(source).then(
+          () => true,
+          () => false,
+        );
+        if (!sourceLeft) {
+          await this.removeEmptyParents(target);
+          return false;
+        }
+      }
+      await this.ensureParent(target);
+    }
+  }
+
   /** Creates the folder of `absolute` when missing. */
   async ensureParent(absolute: string): Promise<void> {
     const dir = nodePath.dirname(absolute);

@@ -1,9 +1,9 @@
 import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
-import { lockLostError, type FileStat } from '../../core';
+import { FileSystemError, lockLostError, type DriverLock, type FileStat } from '../../core';
 import { Lease } from '../../core/lease';
-import { createTemp, writeAt } from './local-draft';
-import type { LocalLocks } from './local-lock';
+import { createTemp, LocalDraft, writeAt } from './local-draft';
+import { assertHeld, type LocalLocks } from './local-lock';
 import { fsyncDir, isCode, type LocalPaths } from './local-paths';
 
 export interface WholeWriter {
@@ -21,7 +21,8 @@ type Outcome = 'written' | 'locked' | 'exists';
  * file is made under the root's internal folder while the lock is taken and the folders on the
  * way are checked (nothing is written near the target before that check), the lock's entry is
  * written along with the data, and it is released while the folder closes. A folder on another
- * disk than the root (a mount point) gets its temp file beside the target instead.
+ * disk than the root (a mount point) gets its temp file beside the target instead, as a `w`
+ * handle's draft.
  */
 export async function writeWhole(
   w: WholeWriter,
@@ -67,8 +68,21 @@ export async function writeWhole(
     if (w.durable) await temp.handle.sync();
     else await temp.handle.close();
     await lease.settle();
-    if (lease.lost || !(await taken.lock.held())) throw lockLostError(path);
-    published = await publishTemp(w, temp.temp, target, data);
+    if (lease.lost) throw lockLostError(path);
+    await assertHeld(taken.lock);
+    try {
+      published = await w.paths.renameInto(temp.temp, target);
+    } catch (error) {
+      if (!isCode(error, 'EXDEV')) throw error;
+      // A target on another disk than the root (a mount point): a temp file beside it.
+      await writeDraft(w, taken.lock, target, data);
+      return 'written';
+    }
+    if (!published) {
+      throw new FileSystemError('EIO', `The temp file of '${path}' vanished before its commit`, {
+        path,
+      });
+    }
     if (w.durable) {
       await Promise.all([
         dir ? dir.sync() : fsyncDir(folder),
@@ -82,43 +96,19 @@ export async function writeWhole(
   }
 }
 
-/** Renames `temp` over `target`, making its folder when missing; true once done. */
-async function publishTemp(
+/** The way of a `w` handle: a draft beside the target, committed. */
+async function writeDraft(
   w: WholeWriter,
-  temp: string,
+  lock: DriverLock,
   target: string,
   data: Buffer,
-): Promise<boolean> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await fs.rename(temp, target);
-      return true;
-    } catch (error) {
-      if (isCode(error, 'EXDEV')) {
-        await publishBeside(w, target, data);
-        return false;
-      }
-      if (!isCode(error, 'ENOENT') || attempt >= 5) {
-        await w.paths.removeEmptyParents(target);
-        throw error;
-      }
-    }
-    // Made again at every attempt: another call may remove an empty folder meanwhile.
-    await w.paths.ensureParent(target);
-  }
-}
-
-/** The slow way, for a target on another disk than the root: a temp file beside it. */
-async function publishBeside(w: WholeWriter, target: string, data: Buffer): Promise<void> {
-  const temp = await createTemp(w.paths, target);
+): Promise<void> {
+  const draft = await LocalDraft.create(w.paths, target, lock, 'empty', w.durable);
   try {
-    await writeAt(temp.handle, 0, data);
-    if (w.durable) await temp.handle.sync();
-    await temp.handle.close();
-    await fs.rename(temp.temp, target);
+    await draft.write(0, data);
+    await draft.commit();
   } catch (error) {
-    await discard(temp);
-    await w.paths.removeEmptyParents(target);
+    await draft.discard();
     throw error;
   }
 }
