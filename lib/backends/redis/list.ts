@@ -4,15 +4,16 @@ import type { RedisConnection } from './connection';
 export const SCAN_COUNT = 1000;
 
 /**
- * The string keys matching a SCAN `match`, batch by batch, on the server or on every cluster
+ * The string keys matching a SCAN `match`, as bytes (a listing decodes each key once, into its
+ * path), batch by batch, on the server or on every cluster
  * master in turn. Streamed: memory holds one batch. SCAN may repeat a key the server rehashes.
  */
 export async function* scanKeys(
   connection: RedisConnection,
   match: string,
-): AsyncIterable<string[]> {
+): AsyncIterable<Buffer[]> {
   for (const node of await connection.masters()) {
-    const stream = node.scanStream({ match, count: SCAN_COUNT, type: 'string' });
-    for await (const batch of stream) yield batch as string[];
+    const stream = node.scanBufferStream({ match, count: SCAN_COUNT, type: 'string' });
+    for await (const batch of stream) yield batch as Buffer[];
   }
 }

@@ -97,12 +97,15 @@ describeRedis('redis: the Python aiofs key layout', () => {
     ]) {
       await raw.set(prefix + key, 'hidden');
     }
+    await raw.set(Buffer.concat([Buffer.from(`${prefix}not-utf8-`), Buffer.from([0xff])]), 'x');
     await raw.set(`${prefix}ok:file`, 'ok');
     await raw.set(`${prefix}..ok`, 'ok');
+    await raw.set(`${prefix}ok:caf\u00e9:\u{1f680}`, 'ok');
     await raw.hset(`${prefix}hash`, 'field', 'value');
     await raw.rpush(`${prefix}dir:list`, 'item');
     const fs = await redis.open({ keyPrefix: prefix });
-    expect(await fs.ls()).toEqual(['..ok', 'ok/file']);
+    expect(await fs.ls()).toEqual(['..ok', 'ok/caf\u00e9/\u{1f680}', 'ok/file']);
+    expect(await fs.readFile('ok/caf\u00e9/\u{1f680}')).toEqual(Buffer.from('ok'));
 
     const error = await caught(fs.readFile('hash'));
     expect(error).toBeInstanceOf(FileNotFoundError);
@@ -113,7 +116,7 @@ describeRedis('redis: the Python aiofs key layout', () => {
     expect(await fs.exists('hash')).toBe(false);
     expect(await caught(fs.rm('hash'))).toBeInstanceOf(FileNotFoundError);
     expect(await fs.rm('hash', { missingOk: true })).toBe(0);
-    expect(await fs.rm('*')).toBe(2);
+    expect(await fs.rm('*')).toBe(3);
     expect(await raw.type(`${prefix}hash`)).toBe('hash');
     expect(await raw.type(`${prefix}dir:list`)).toBe('list');
     expect(await raw.get(`${prefix}a::b`)).toBe('hidden');

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { compilePattern, normalizePath } from '../../../lib';
 import { REDIS_PATH_RULES, RedisKeys } from '../../../lib/backends/redis/keys';
@@ -41,32 +42,42 @@ describe('redis key layout (no server needed)', () => {
   test('data keys are keyPrefix + the path with / as :', () => {
     const keys = new RedisKeys('app:');
     expect(keys.data('dir/sub/file.bin')).toBe('app:dir:sub:file.bin');
-    expect(keys.pathOf('app:dir:sub:file.bin')).toBe('dir/sub/file.bin');
+    expect(keys.pathOf(Buffer.from('app:dir:sub:file.bin'))).toBe('dir/sub/file.bin');
     expect(keys.lock('a/b')).toBe('app:{app:a:b}:.aiofs-lock');
     expect(keys.temp('a/b', 't')).toBe('app:{app:a:b}:.aiofs-tmp:t');
-    expect(keys.pathOf(keys.lock('a/b'))).toBeUndefined();
-    expect(keys.pathOf('other:a')).toBeUndefined();
+    expect(keys.pathOf(Buffer.from(keys.lock('a/b')))).toBeUndefined();
+    expect(keys.pathOf(Buffer.from('other:a'))).toBeUndefined();
   });
 
-  test('pathOf agrees with normalizePath on any key', () => {
+  test('pathOf agrees with normalizePath on any key, and refuses bytes that are not UTF-8', () => {
     const keys = new RedisKeys('p:');
+    const agrees = (key: Buffer) =>
+      expect(keys.pathOf(key)).toBe(isUtf8(key) ? reference('p:', key.toString()) : undefined);
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...PIECES), { maxLength: 12 }), (parts) => {
-        const key = `p:${parts.join('')}`;
-        expect(keys.pathOf(key)).toBe(reference('p:', key));
+        agrees(Buffer.from(`p:${parts.join('')}`));
       }),
       { numRuns: 2000 },
     );
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (rest) => {
-        expect(keys.pathOf(`p:${rest}`)).toBe(reference('p:', `p:${rest}`));
+        agrees(Buffer.from(`p:${rest}`));
       }),
       { numRuns: 2000 },
     );
-    const long = `p:${'a'.repeat(1000)}:${'é'.repeat(12)}`;
-    expect(keys.pathOf(long)).toBe(reference('p:', long));
-    const tooLong = `p:${'a'.repeat(1000)}:${'é'.repeat(12)}x`;
-    expect(keys.pathOf(tooLong)).toBe(reference('p:', tooLong));
+    const BYTES = [0x3a, 0x2e, 0x2f, 0x61, 0x7b, 0x00, 0x7f, 0x80, 0xc2, 0x85, 0xc3, 0xa9, 0xff];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...BYTES), { maxLength: 16 }), (rest) => {
+        agrees(Buffer.from([0x70, 0x3a, ...rest]));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(keys.pathOf(Buffer.from([0x70, 0x3a, 0x61, 0xff]))).toBeUndefined();
+    expect(keys.pathOf(Buffer.from('p:a:\u00e9'))).toBe('a/\u00e9');
+    const long = Buffer.from(`p:${'a'.repeat(1000)}:${'é'.repeat(12)}`);
+    expect(keys.pathOf(long)).toBe(reference('p:', long.toString()));
+    const tooLong = Buffer.from(`p:${'a'.repeat(1000)}:${'é'.repeat(12)}x`);
+    expect(keys.pathOf(tooLong)).toBe(reference('p:', tooLong.toString()));
     expect(keys.pathOf(tooLong)).toBeUndefined();
   });
 
