@@ -23,7 +23,8 @@ const COLON = 0x3a;
 const SLASH = 0x2f;
 const DOT = 0x2e;
 const BACKSLASH = 0x5c;
-const BRACES = [0x7b, 0x7d];
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
 const DEL = 0x7f;
 
 function escapeGlob(text: string): string {
@@ -80,7 +81,7 @@ export class RedisKeys {
         out[i - start] = SLASH;
       } else {
         if (byte < 0x20 || byte === DEL || byte === SLASH || byte === BACKSLASH) return undefined;
-        if (byte === BRACES[0] || byte === BRACES[1]) return undefined;
+        if (byte === OPEN_BRACE || byte === CLOSE_BRACE) return undefined;
         if (byte === DOT) dot = true;
         out[i - start] = byte;
       }

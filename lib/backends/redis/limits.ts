@@ -6,6 +6,13 @@ export const MAX_VALUE_BYTES = 512 * 1024 * 1024;
 /** Bytes per APPEND, GETRANGE and snapshot step: what bounds a stream's memory. */
 export const CHUNK_BYTES = 1024 * 1024;
 
+/**
+ * Bytes per GETRANGE of a read stream. A reply is garbage once consumed (the socket's buffers and
+ * ioredis's copy of them) and V8 frees it only at a collection; at a quarter of CHUNK_BYTES the
+ * same 256 MiB read ran as fast and its peak RSS growth was half as high (measured on Node 20).
+ */
+export const STREAM_READ_BYTES = 256 * 1024;
+
 /** How long a temp or snapshot key outlives its last renewal, so a crashed process's keys vanish. */
 export function orphanTtlMs(lockTtlMs: number): number {
   return lockTtlMs * 2 + 5000;

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { CHUNK_BYTES } from './limits';
+import { STREAM_READ_BYTES } from './limits';
 import type { Snapshot } from './snapshot';
 
 /**
@@ -19,13 +19,13 @@ export function snapshotStream(snapshot: Snapshot, translate: (error: unknown) =
   }
   let at = snapshot.start;
   return new Readable({
-    highWaterMark: CHUNK_BYTES,
+    highWaterMark: STREAM_READ_BYTES,
     read() {
       if (at >= end) {
         this.push(null);
         return;
       }
-      const length = Math.min(CHUNK_BYTES, end - at);
+      const length = Math.min(STREAM_READ_BYTES, end - at);
       const position = at;
       at += length;
       copy.read(position, length).then(
