@@ -117,7 +117,8 @@ export class DriverFileSystem extends FileLikeSystem implements HandleHost {
   async *scan(pattern = '*'): AsyncIterable<string> {
     this.assertOpen();
     const compiled = this.pattern(pattern);
-    yield* this.matches(compiled);
+    // Straight from the batches: every generator between them and the caller costs each path a step.
+    for await (const batch of this.matchBatches(compiled)) for (const path of batch) yield path;
   }
 
   async rm(target: string | string[], options: RmOptions = {}): Promise<number> {
@@ -137,13 +138,15 @@ export class DriverFileSystem extends FileLikeSystem implements HandleHost {
     const locked: string[] = [];
     const seen = new Set<string>();
     for (const p of patterns) {
-      const paths = p.exact !== undefined ? [p.exact] : this.matches(p);
-      for await (const path of paths) {
-        if (seen.has(path)) continue;
-        seen.add(path);
-        const outcome = await this.removeOne(path);
-        if (outcome === 'deleted') removed++;
-        else if (outcome === 'locked') locked.push(path);
+      const batches = p.exact !== undefined ? [[p.exact]] : this.matchBatches(p);
+      for await (const batch of batches) {
+        for (const path of batch) {
+          if (seen.has(path)) continue;
+          seen.add(path);
+          const outcome = await this.removeOne(path);
+          if (outcome === 'deleted') removed++;
+          else if (outcome === 'locked') locked.push(path);
+        }
       }
     }
     if (locked.length > 0) {
@@ -395,10 +398,6 @@ export class DriverFileSystem extends FileLikeSystem implements HandleHost {
     } finally {
       await Promise.all(leases.map((l) => l.release()));
     }
-  }
-
-  private async *matches(pattern: Pattern): AsyncIterable<string> {
-    for await (const batch of this.matchBatches(pattern)) yield* batch;
   }
 
   /** The paths matching `pattern`, a batch at a time when the driver lists in batches. */
