@@ -6,6 +6,7 @@ import {
 } from '../../core';
 import { LocalDriver } from './local-driver';
 import { LocalPaths } from './local-paths';
+import { sweepTempFiles } from './sweep';
 
 export interface LocalFileSystemOptions extends CommonFileSystemOptions {
   backend: 'local';
@@ -28,6 +29,7 @@ export async function createLocalFileSystem(
   }
   const lockTtlMs = checkLockTtl(options.lockTtlMs);
   const paths = await LocalPaths.open(options.root);
+  await sweepTempFiles(paths);
   return new DriverFileSystem(new LocalDriver(paths, options.durable ?? true, lockTtlMs), {
     lockTtlMs,
   });

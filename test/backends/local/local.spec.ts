@@ -374,6 +374,37 @@ describe('local backend', () => {
     expect((await fs.readFile('d/f.txt')).toString()).toBe('one');
   });
 
+  test('opening the root removes the writeFile temp files a killed writer left, and only stale ones', async () => {
+    const tmp = nodePath.join(root, '.aiofs', 'tmp');
+    mkdirSync(tmp, { recursive: true });
+    const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3600_000);
+    const stale = nodePath.join(tmp, '.aiofs-tmp-stale');
+    const fresh = nodePath.join(tmp, '.aiofs-tmp-fresh');
+    const foreign = nodePath.join(tmp, 'not-ours');
+    const staleFolder = nodePath.join(tmp, '.aiofs-tmp-folder');
+    for (const file of [stale, fresh, foreign]) writeFileSync(file, 'half a file');
+    mkdirSync(staleFolder);
+    for (const entry of [stale, foreign, staleFolder]) utimesSync(entry, hoursAgo(2), hoursAgo(2));
+    utimesSync(fresh, hoursAgo(0.5), hoursAgo(0.5));
+
+    const reopened = await createFileSystem({ backend: 'local', root });
+    try {
+      expect(readdirSync(tmp).sort()).toEqual([
+        '.aiofs-tmp-folder',
+        '.aiofs-tmp-fresh',
+        'not-ours',
+      ]);
+      await reopened.writeFile('after.txt', 'still works');
+      expect(readdirSync(tmp).sort()).toEqual([
+        '.aiofs-tmp-folder',
+        '.aiofs-tmp-fresh',
+        'not-ours',
+      ]);
+    } finally {
+      await reopened.close();
+    }
+  });
+
   test('reads past the first 64 KiB, and ranges across it, get the right bytes', async () => {
     const data = Buffer.from(
       Array.from({ length: 200 * 1024 }, (_, i) => (i * 7 + (i >> 9)) % 251),
