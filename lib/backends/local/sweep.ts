@@ -12,24 +12,15 @@ export const STALE_TEMP_MS = 60 * 60_000;
  * killed mid-way. Removing it by its name there can never touch a committed file: a commit
  * renames the temp file away first. Best effort, as housekeeping must never keep the file system
  * from opening: a file it cannot remove (or one another process swept first) is skipped.
- * Returns how many it removed.
  */
-export async function sweepTempFiles(paths: LocalPaths, now = Date.now()): Promise<number> {
+export async function sweepTempFiles(paths: LocalPaths, now = Date.now()): Promise<void> {
   const dir = paths.internal('tmp');
   const names = await fs.readdir(dir).catch((): string[] => []);
-  let removed = 0;
   for (const name of names) {
     if (!name.startsWith(`${RESERVED_PREFIX}-tmp-`)) continue;
     const file = nodePath.join(dir, name);
     const stat = await fs.lstat(file).catch(() => undefined);
     if (!stat || now - stat.mtimeMs < STALE_TEMP_MS) continue;
-    if (
-      await fs.unlink(file).then(
-        () => true,
-        () => false,
-      )
-    )
-      removed++;
+    await fs.unlink(file).catch(() => undefined);
   }
-  return removed;
 }

@@ -4,9 +4,9 @@ import type { RedisConnection } from './connection';
 export const SCAN_COUNT = 1000;
 
 /**
- * The string keys matching a SCAN `match`, as bytes (a listing decodes each key once, into its
- * path), batch by batch, on the server or on every cluster
- * master in turn. Streamed: memory holds one batch. SCAN may repeat a key the server rehashes.
+ * The string keys matching a SCAN `match`, batch by batch, on the server or on every cluster
+ * master in turn. Keys come as bytes: a listing decodes each one once, into its path. Streamed:
+ * memory holds one batch. SCAN may repeat a key the server rehashes.
  */
 export async function* scanKeys(
   connection: RedisConnection,
