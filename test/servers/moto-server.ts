@@ -1,0 +1,153 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import * as nodePath from 'node:path';
+import { freePort } from './azurite-server';
+import type { StartedServers } from './started-servers';
+
+const ROOT = nodePath.resolve(__dirname, '../..');
+/** The pinned requirements this test setup owns. */
+export const MOTO_REQUIREMENTS = nodePath.join(__dirname, 'moto', 'requirements.txt');
+/** A private virtualenv inside the repository (git-ignored), never the machine's own moto. */
+export const MOTO_VENV = nodePath.join(ROOT, '.cache', 'moto-venv');
+const STAMP = nodePath.join(MOTO_VENV, '.aiofs-requirements.sha256');
+const START_TIMEOUT_MS = 30_000;
+const INSTALL_TIMEOUT_MS = 15 * 60_000;
+
+/** moto's keys are not checked; any pair works, and these are not secrets. */
+export const MOTO_CREDENTIALS = { accessKeyId: 'aiofs-test', secretAccessKey: 'aiofs-test-secret' };
+export const MOTO_REGION = 'us-east-1';
+
+function requirementsHash(): string {
+  return createHash('sha256').update(readFileSync(MOTO_REQUIREMENTS)).digest('hex');
+}
+
+/** The venv's moto_server, installed from the pinned requirements when missing or out of date. */
+export function ensureMoto(): string {
+  const binary = nodePath.join(MOTO_VENV, 'bin', 'moto_server');
+  const wanted = requirementsHash();
+  if (existsSync(binary) && existsSync(STAMP) && readFileSync(STAMP, 'utf8').trim() === wanted) {
+    return binary;
+  }
+  const python = process.env.AIOFS_TEST_PYTHON ?? 'python3';
+  const run = (command: string, args: string[]) => {
+    const result = spawnSync(command, args, {
+      encoding: 'utf8',
+      timeout: INSTALL_TIMEOUT_MS,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    if (result.status !== 0) {
+      const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().slice(-1500);
+      throw new Error(
+        `${nodePath.basename(command)} ${args.join(' ')} failed${result.error ? ` (${result.error.message})` : ''}: ${output || 'no output'}`,
+      );
+    }
+  };
+  mkdirSync(nodePath.dirname(MOTO_VENV), { recursive: true });
+  rmSync(MOTO_VENV, { recursive: true, force: true });
+  run(python, ['-m', 'venv', MOTO_VENV]);
+  run(nodePath.join(MOTO_VENV, 'bin', 'pip'), [
+    'install',
+    '--quiet',
+    '--disable-pip-version-check',
+    '-r',
+    MOTO_REQUIREMENTS,
+  ]);
+  writeFileSync(STAMP, wanted);
+  return binary;
+}
+
+/** A private moto S3 server in a child process on a free loopback port (its data in memory). */
+export class MotoServer {
+  private child?: ChildProcess;
+  private exited?: Promise<void>;
+
+  private constructor(
+    readonly port: number,
+    private readonly binary: string,
+  ) {}
+
+  static async start(): Promise<MotoServer> {
+    const server = new MotoServer(await freePort(), ensureMoto());
+    await server.launch();
+    return server;
+  }
+
+  get endpoint(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.child = undefined;
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.kill('SIGTERM');
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  /** Stops it, then starts it again on the same port (empty: moto keeps its data in memory). */
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.launch();
+  }
+
+  async launch(): Promise<void> {
+    if (this.child) return;
+    const child = spawn(this.binary, ['-H', '127.0.0.1', '-p', String(this.port)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, MOTO_CALL_RESET_API: 'false' },
+    });
+    this.child = child;
+    let output = '';
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-2000);
+    };
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    void this.exited.then(() => process.removeListener('exit', killOnExit));
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    while (!(await answers(this.port))) {
+      if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
+        await this.stop();
+        throw new Error(
+          `moto_server did not start on port ${this.port}: ${output.trim() || 'no output'}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** The global setup's moto server: its endpoint, or why it could not start. */
+export async function startMoto(): Promise<StartedServers> {
+  try {
+    const server = await MotoServer.start();
+    return { env: { AIOFS_TEST_S3_ENDPOINT: server.endpoint }, stop: () => server.stop() };
+  } catch (error) {
+    return {
+      env: { AIOFS_TEST_S3_UNAVAILABLE: (error as Error).message },
+      stop: async () => undefined,
+    };
+  }
+}
