@@ -3,9 +3,12 @@ import { FileSystemError, lockLostError, type Draft } from '../../core';
 import { isConditionFailed } from './azure-errors';
 import type { AzureLock } from './azure-lock';
 import { loadBase, readBase, type BaseVersion } from './base-version';
+import { BufferPool } from '../object-store/buffer-pool';
+import { IntervalSet } from '../object-store/interval-set';
+import { Spool } from '../object-store/spool';
+import { Tail } from '../object-store/tail';
 import {
   BLOCK_BYTES,
-  BufferPool,
   DEFAULT_ID_BYTES,
   idBytesBeside,
   newBlockId,
@@ -13,9 +16,6 @@ import {
   Stager,
   type PlacedBlock,
 } from './blocks';
-import { IntervalSet } from './interval-set';
-import { Spool } from './spool';
-import { Tail } from './tail';
 
 /**
  * The uncommitted new content of a blob (DESIGN §4: stage blocks, commit the block list).

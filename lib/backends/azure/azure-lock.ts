@@ -1,15 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
-import { RESERVED_PREFIX, type DriverLock } from '../../core';
+import type { DriverLock } from '../../core';
+import { lockObjectName } from '../object-store/names';
 import { isConditionFailed, isLeaseConflict, isNotFound } from './azure-errors';
-
-/** Hidden folder of the lock blobs; its name is reserved, so no path can reach it. */
-export const LOCK_FOLDER = `${RESERVED_PREFIX}-locks/`;
-
-/** The lock blob of `path`: hashed, so that any path up to 1024 bytes gets a short name. */
-export function lockBlobName(path: string): string {
-  return LOCK_FOLDER + createHash('sha256').update(path).digest('hex');
-}
 
 /** Azure leases are whole seconds, 15 to 60. Rounding up keeps the server's lease ≥ the facade's TTL. */
 export function leaseSeconds(ttlMs: number): number {
@@ -28,7 +21,7 @@ export async function acquireLock(
   path: string,
   ttlMs: number,
 ): Promise<AzureLock | undefined> {
-  const blob = container.getBlockBlobClient(lockBlobName(path));
+  const blob = container.getBlockBlobClient(lockObjectName(path));
   const seconds = leaseSeconds(ttlMs);
   // A lock blob deleted by its releasing holder between our two calls: create it again.
   for (let attempt = 0; attempt < 5; attempt++) {

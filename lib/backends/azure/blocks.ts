@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { BlockBlobClient } from '@azure/storage-blob';
+import type { BufferPool } from '../object-store/buffer-pool';
+import { Uploads } from '../object-store/uploads';
 
 const MiB = 1024 * 1024;
 
@@ -36,70 +38,27 @@ export function idBytesBeside(blocks: readonly PlacedBlock[]): number | undefine
   return blocks.every((b) => b.id.length === blocks[0].id.length) ? raw.length : undefined;
 }
 
-/** Block-sized buffers, reused once their upload is done, so a long stream makes no garbage. */
-export class BufferPool {
-  private readonly free: Buffer[] = [];
-
-  constructor(
-    readonly size: number,
-    private readonly keep: number,
-  ) {}
-
-  get(): Buffer {
-    return this.free.pop() ?? Buffer.allocUnsafe(this.size);
-  }
-
-  put(buffer: Buffer): void {
-    if (buffer.length === this.size && this.free.length < this.keep) this.free.push(buffer);
-  }
-}
-
-/** Uploads blocks with at most `limit` in flight; the first failure is thrown by the next call. */
+/** Stages blocks of one blob with at most STAGE_CONCURRENCY in flight. */
 export class Stager {
-  private readonly inFlight = new Set<Promise<void>>();
-  private failure?: { error: unknown };
+  private readonly uploads: Uploads;
 
   constructor(
     private readonly blob: BlockBlobClient,
-    private readonly pool?: BufferPool,
-    private readonly limit = STAGE_CONCURRENCY,
-  ) {}
-
-  /**
-   * Starts uploading `data` as block `id`; resolves once another upload may start. `data` goes
-   * back to the pool when its upload is over: the caller must not keep it.
-   */
-  async add(id: string, data: Buffer): Promise<void> {
-    this.check();
-    const upload: Promise<void> = this.blob
-      .stageBlock(id, data, data.length)
-      .then(
-        () => undefined,
-        (error: unknown) => {
-          this.failure ??= { error };
-        },
-      )
-      .finally(() => {
-        this.inFlight.delete(upload);
-        this.pool?.put(data);
-      });
-    this.inFlight.add(upload);
-    while (this.inFlight.size >= this.limit) await Promise.race(this.inFlight);
-    this.check();
+    pool?: BufferPool,
+  ) {
+    this.uploads = new Uploads(STAGE_CONCURRENCY, pool);
   }
 
-  /** Waits for every upload; throws the first failure. */
-  async drain(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
-    this.check();
+  /** Starts staging `data` as block `id`; `data` goes back to the pool when done. */
+  add(id: string, data: Buffer): Promise<void> {
+    return this.uploads.add(data, (bytes) => this.blob.stageBlock(id, bytes, bytes.length));
   }
 
-  /** Waits for every upload, whatever became of them. */
-  async settle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+  drain(): Promise<void> {
+    return this.uploads.drain();
   }
 
-  private check(): void {
-    if (this.failure) throw this.failure.error;
+  settle(): Promise<void> {
+    return this.uploads.settle();
   }
 }

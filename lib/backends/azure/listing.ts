@@ -1,5 +1,5 @@
 import type { ContainerClient } from '@azure/storage-blob';
-import { normalizePath } from '../../core';
+import { isAddressable } from '../object-store/names';
 
 /** Names per listing page: one page is held in memory at a time. */
 export const LIST_PAGE_SIZE = 1000;
@@ -18,13 +18,5 @@ export async function* listBlobNames(
     .byPage({ maxPageSize: LIST_PAGE_SIZE });
   for await (const page of pages) {
     for (const item of page.segment.blobItems) if (isAddressable(item.name)) yield item.name;
-  }
-}
-
-function isAddressable(name: string): boolean {
-  try {
-    return normalizePath(name) === name;
-  } catch {
-    return false;
   }
 }

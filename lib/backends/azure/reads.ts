@@ -1,6 +1,8 @@
 import { PassThrough, Readable } from 'node:stream';
 import type { BlobClient, BlobDownloadResponseParsed } from '@azure/storage-blob';
-import { clampRange, type ResolvedRange } from '../../core';
+import type { ResolvedRange } from '../../core';
+import { collect } from '../object-store/collect';
+import { readRange as readOneVersion, type FirstChunk } from '../object-store/ranged-read';
 import { isConditionFailed, isInvalidRange, isNotFound } from './azure-errors';
 
 const MiB = 1024 * 1024;
@@ -8,14 +10,6 @@ const MiB = 1024 * 1024;
 /** One ranged GET of a larger read; several run at once, each conditioned on the first's etag. */
 export const DOWNLOAD_CHUNK_BYTES = 8 * MiB;
 export const DOWNLOAD_CONCURRENCY = 8;
-
-/** The first answer of a read: bytes from the start of the range, and what the blob is. */
-export interface FirstChunk {
-  data: Buffer;
-  /** The whole blob's size. */
-  size: number;
-  etag: string;
-}
 
 /**
  * GETs up to `count` bytes from `offset`: undefined when the blob does not exist, an empty chunk
@@ -40,7 +34,10 @@ export async function downloadFirst(
     }
     throw error;
   }
-  const data = await collect(response.readableStreamBody!, response.contentLength ?? 0);
+  const data = await collect(
+    response.readableStreamBody! as AsyncIterable<Buffer>,
+    response.contentLength ?? 0,
+  );
   return { data, size: totalSize(response), etag: response.etag! };
 }
 
@@ -50,49 +47,27 @@ function totalSize(response: BlobDownloadResponseParsed): number {
   return match ? Number(match[1]) : (response.contentLength ?? 0);
 }
 
-export async function collect(stream: NodeJS.ReadableStream, length: number): Promise<Buffer> {
-  const out = Buffer.allocUnsafe(length);
-  let at = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    if (at + chunk.length > length) throw new Error('the service sent more bytes than announced');
-    chunk.copy(out, at);
-    at += chunk.length;
-  }
-  if (at !== length) throw new Error('the service sent fewer bytes than announced');
-  return out;
-}
-
 /**
  * `range` of one version of the blob: a first GET, then the rest in parallel chunks conditioned
  * on its etag; if the blob changed meanwhile, the rest comes in one GET of the new version.
  */
-export async function readRange(
-  blob: BlobClient,
-  range: ResolvedRange,
-): Promise<Buffer | undefined> {
-  const wanted = range.end === undefined ? undefined : range.end - range.start;
-  const first = await downloadFirst(
-    blob,
-    range.start,
-    Math.max(1, Math.min(wanted ?? DOWNLOAD_CHUNK_BYTES, DOWNLOAD_CHUNK_BYTES)),
+export function readRange(blob: BlobClient, range: ResolvedRange): Promise<Buffer | undefined> {
+  return readOneVersion(
+    {
+      first: (offset, count) => downloadFirst(blob, offset, count),
+      fill: async (out, offset, etag) => {
+        await blob.downloadToBuffer(out, offset, out.length, {
+          conditions: { ifMatch: etag },
+          blockSize: DOWNLOAD_CHUNK_BYTES,
+          concurrency: DOWNLOAD_CONCURRENCY,
+        });
+      },
+      whole: (r) => readWhole(blob, r),
+      isConditionFailed,
+    },
+    range,
+    DOWNLOAD_CHUNK_BYTES,
   );
-  if (!first) return undefined;
-  const { start, end } = clampRange(range, first.size);
-  if (start + first.data.length >= end) return first.data.subarray(0, end - start);
-  const out = Buffer.allocUnsafe(end - start);
-  first.data.copy(out);
-  const rest = out.subarray(first.data.length);
-  try {
-    await blob.downloadToBuffer(rest, start + first.data.length, rest.length, {
-      conditions: { ifMatch: first.etag },
-      blockSize: DOWNLOAD_CHUNK_BYTES,
-      concurrency: DOWNLOAD_CONCURRENCY,
-    });
-    return out;
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
-  return readWhole(blob, range);
 }
 
 /** `range` in one GET: one version, whatever commits meanwhile. */
@@ -100,7 +75,10 @@ async function readWhole(blob: BlobClient, range: ResolvedRange): Promise<Buffer
   const count = range.end === undefined ? undefined : range.end - range.start;
   try {
     const response = await blob.download(range.start, count);
-    return await collect(response.readableStreamBody!, response.contentLength ?? 0);
+    return await collect(
+      response.readableStreamBody! as AsyncIterable<Buffer>,
+      response.contentLength ?? 0,
+    );
   } catch (error) {
     if (isNotFound(error)) return undefined;
     if (isInvalidRange(error)) return Buffer.alloc(0);

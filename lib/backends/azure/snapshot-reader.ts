@@ -1,5 +1,6 @@
 import type { BlobClient } from '@azure/storage-blob';
 import type { Reader } from '../../core';
+import { openPinnedReader } from '../object-store/pinned-reader';
 import { isConditionFailed, isNotFound } from './azure-errors';
 import { DOWNLOAD_CHUNK_BYTES, DOWNLOAD_CONCURRENCY, downloadFirst } from './reads';
 
@@ -14,59 +15,32 @@ export const READER_HEAD_BYTES = 1 * MiB;
  * by range and deleted at close: commits by other writers never reach it. A reader that crashes
  * leaves its snapshot, which goes when the blob is removed.
  */
-export async function openSnapshotReader(blob: BlobClient): Promise<Reader | undefined> {
-  for (let attempt = 0; ; attempt++) {
-    const first = await downloadFirst(blob, 0, READER_HEAD_BYTES);
-    if (!first) return undefined;
-    const head = first.data;
-    if (first.size <= head.length) return memoryReader(head);
-    let snapshot: string;
-    try {
-      snapshot = (await blob.createSnapshot({ conditions: { ifMatch: first.etag } })).snapshot!;
-    } catch (error) {
-      // A commit landed between the GET and the snapshot: start again on the new version.
-      if ((isConditionFailed(error) || isNotFound(error)) && attempt < 5) continue;
-      throw error;
-    }
-    return snapshotReader(blob.withSnapshot(snapshot), head, first.size);
-  }
-}
-
-function memoryReader(data: Buffer): Reader {
-  return {
-    size: data.length,
-    read: async (position, length) => Buffer.from(data.subarray(position, position + length)),
-    close: async () => undefined,
-  };
-}
-
-function snapshotReader(snapshot: BlobClient, head: Buffer, size: number): Reader {
-  let closed = false;
-  return {
-    size,
-    read: async (position, length) => {
-      const end = Math.min(size, position + length);
-      if (end <= head.length) return Buffer.from(head.subarray(position, end));
-      const out = Buffer.allocUnsafe(end - position);
-      const fromHead = Math.max(0, head.length - position);
-      if (fromHead > 0) head.copy(out, 0, position, head.length);
-      await snapshot.downloadToBuffer(
-        out.subarray(fromHead),
-        position + fromHead,
-        end - position - fromHead,
-        {
-          blockSize: DOWNLOAD_CHUNK_BYTES,
-          concurrency: DOWNLOAD_CONCURRENCY,
+export function openSnapshotReader(blob: BlobClient): Promise<Reader | undefined> {
+  return openPinnedReader(
+    () => downloadFirst(blob, 0, READER_HEAD_BYTES),
+    async (first) => {
+      let snapshot: string;
+      try {
+        snapshot = (await blob.createSnapshot({ conditions: { ifMatch: first.etag } })).snapshot!;
+      } catch (error) {
+        // A commit landed between the GET and the snapshot: start again on the new version.
+        if (isConditionFailed(error) || isNotFound(error)) return undefined;
+        throw error;
+      }
+      const pinned = blob.withSnapshot(snapshot);
+      return {
+        fill: async (out, position) => {
+          await pinned.downloadToBuffer(out, position, out.length, {
+            blockSize: DOWNLOAD_CHUNK_BYTES,
+            concurrency: DOWNLOAD_CONCURRENCY,
+          });
         },
-      );
-      return out;
+        close: async () => {
+          await pinned.delete().catch((error: unknown) => {
+            if (!isNotFound(error)) throw error;
+          });
+        },
+      };
     },
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      await snapshot.delete().catch((error: unknown) => {
-        if (!isNotFound(error)) throw error;
-      });
-    },
-  };
+  );
 }

@@ -1,6 +1,7 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import { lockLostError } from '../../core';
 import { isConditionFailed, isNotFound } from './azure-errors';
+import { whileHeld } from '../object-store/keep-alive';
 import { acquireLock } from './azure-lock';
 import { BLOCK_BYTES, STAGE_CONCURRENCY } from './blocks';
 
@@ -24,17 +25,7 @@ export async function writeWhole(
   const lock = await acquireLock(container, path, ttlMs);
   if (!lock) return 'locked';
   // A refused renewal means another writer may hold the path now: stop sending at once.
-  const lost = new AbortController();
-  const keepAlive = setInterval(
-    () =>
-      void lock.renew().then(
-        (held) => held || lost.abort(),
-        () => undefined,
-      ),
-    ttlMs / 3,
-  );
-  keepAlive.unref();
-  try {
+  return whileHeld(lock, ttlMs, async (abortSignal) => {
     const blob = container.getBlockBlobClient(path);
     const etag = await blob.getProperties().then(
       (props) => props.etag,
@@ -42,26 +33,23 @@ export async function writeWhole(
     );
     if (exclusive && etag) return 'exists';
     const conditions = etag ? { ifMatch: etag } : { ifNoneMatch: '*' };
-    const abortSignal = lost.signal;
     if (abortSignal.aborted) throw lockLostError(path);
-    if (data.length <= SINGLE_PUT_BYTES) {
-      await blob.upload(data, data.length, { conditions, abortSignal });
-    } else {
-      await blob.uploadData(data, {
-        blockSize: BLOCK_BYTES,
-        concurrency: STAGE_CONCURRENCY,
-        conditions,
-        abortSignal,
-      });
+    try {
+      if (data.length <= SINGLE_PUT_BYTES) {
+        await blob.upload(data, data.length, { conditions, abortSignal });
+      } else {
+        await blob.uploadData(data, {
+          blockSize: BLOCK_BYTES,
+          concurrency: STAGE_CONCURRENCY,
+          conditions,
+          abortSignal,
+        });
+      }
+    } catch (error) {
+      // Another client wrote the blob while we held its lease.
+      if (isConditionFailed(error)) throw lockLostError(path);
+      throw error;
     }
     return 'written';
-  } catch (error) {
-    if (lost.signal.aborted) throw lockLostError(path);
-    // Another client wrote the blob while we held its lease.
-    if (isConditionFailed(error)) throw lockLostError(path);
-    throw error;
-  } finally {
-    clearInterval(keepAlive);
-    await lock.release().catch(() => undefined);
-  }
+  });
 }

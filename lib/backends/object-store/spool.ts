@@ -60,7 +60,7 @@ export class Spool {
   private open(): Promise<fs.FileHandle> {
     if (this.handle) return Promise.resolve(this.handle);
     this.opening ??= (async () => {
-      this.file = nodePath.join(tmpdir(), `aiofs-azure-${randomBytes(12).toString('hex')}`);
+      this.file = nodePath.join(tmpdir(), `aiofs-draft-${randomBytes(12).toString('hex')}`);
       this.handle = await fs.open(this.file, 'wx+', 0o600);
       return this.handle;
     })();

@@ -1,4 +1,4 @@
-import type { BufferPool } from './blocks';
+import type { BufferPool } from './buffer-pool';
 
 /**
  * The bytes a draft wrote in order from `start` that are not staged yet, kept in memory until

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { IntervalSet } from '../../../lib/backends/azure/interval-set';
-import { BufferPool } from '../../../lib/backends/azure/blocks';
-import { Tail } from '../../../lib/backends/azure/tail';
+import { IntervalSet } from '../../../lib/backends/object-store/interval-set';
+import { BufferPool } from '../../../lib/backends/object-store/buffer-pool';
+import { Tail } from '../../../lib/backends/object-store/tail';
 
 type TailOp =
   | { kind: 'push'; data: Uint8Array }
