@@ -10,6 +10,7 @@ const backends = new Map<string, () => Promise<BackendFactory>>([
   ['local', async () => (await import('./local')).createLocalFileSystem as BackendFactory],
   ['azure', async () => (await import('./azure')).createAzureFileSystem as BackendFactory],
   ['redis', async () => (await import('./redis')).createRedisFileSystem as BackendFactory],
+  ['s3', async () => (await import('./s3')).createS3FileSystem as BackendFactory],
 ]);
 
 /** Adds a backend: `createFileSystem({ backend: name, ... })` then calls `factory(options)`. */
@@ -25,7 +26,7 @@ export function registerBackend(
   backends.set(name, async () => factory as BackendFactory);
 }
 
-/** Creates and connects a file system from options or a URL (`memory://`, `file:./data`, `redis://…`, `azure://container`). */
+/** Creates and connects a file system from options or a URL (`memory://`, `file:./data`, `redis://…`, `azure://container`, `s3://bucket`). */
 export async function createFileSystem(
   options: FileSystemOptions | CustomFileSystemOptions | string,
 ): Promise<FileLikeSystem> {

@@ -5,7 +5,7 @@ import type { FileSystemOptions } from './file-system-options';
 import { redactUrl } from './redact';
 
 const EXAMPLES =
-  'memory://, file:///var/data, file:./data, redis://localhost:6379/0?keyPrefix=app:, azure://my-container';
+  'memory://, file:///var/data, file:./data, redis://localhost:6379/0?keyPrefix=app:, azure://my-container, s3://my-bucket/prefix?region=eu-west-1';
 
 /** Options of every backend's URL query that are not the backend's own. */
 function commonQuery(params: URLSearchParams, url: string): { lockTtlMs?: number } {
@@ -135,6 +135,8 @@ export function parseFileSystemUrl(url: string): FileSystemOptions {
         ...commonQuery(params, url),
       };
     }
+    case 's3':
+      return parseS3Url(base, params, url);
     default:
       throw new InvalidArgumentError(
         `Unknown file system URL scheme '${scheme}:' in ${redactUrl(url)}; examples: ${EXAMPLES}`,
@@ -145,4 +147,44 @@ export function parseFileSystemUrl(url: string): FileSystemOptions {
 function splitQuery(url: string): [string, string?] {
   const at = url.indexOf('?');
   return at === -1 ? [url] : [url.slice(0, at), url.slice(at + 1)];
+}
+
+/** `s3://bucket[/prefix]?region=…&endpoint=…&forcePathStyle=true`: never a secret. */
+function parseS3Url(base: string, params: URLSearchParams, url: string): FileSystemOptions {
+  checkKnown(params, ['lockTtlMs', 'region', 'endpoint', 'forcePathStyle', 'createBucket'], url);
+  const match = /^s3:\/\/([^/@:?#]+)(?:\/(.*))?$/i.exec(base);
+  if (!match || /[@:]/.test(base.slice('s3://'.length).split('/')[0])) {
+    throw new InvalidArgumentError(
+      `An S3 URL names the bucket and an optional prefix: s3://my-bucket/some/prefix?region=eu-west-1 (keys come from the SDK's chain or AIOFS_S3_ACCESS_KEY_ID/AIOFS_S3_SECRET_ACCESS_KEY, never the URL; got ${redactUrl(url)})`,
+    );
+  }
+  for (const secret of ['accessKeyId', 'secretAccessKey', 'sessionToken', 'credentials']) {
+    if (params.has(secret)) {
+      throw new InvalidArgumentError(
+        `An S3 URL never carries keys (${secret}): set AIOFS_S3_ACCESS_KEY_ID/AIOFS_S3_SECRET_ACCESS_KEY or use the SDK's chain`,
+      );
+    }
+  }
+  let prefix: string | undefined;
+  try {
+    prefix = match[2] ? decodeURIComponent(match[2]) : undefined;
+  } catch (error) {
+    throw new InvalidArgumentError(`Invalid S3 URL ${redactUrl(url)}: a malformed %-escape`, {
+      cause: error,
+    });
+  }
+  const region = params.get('region');
+  const endpoint = params.get('endpoint');
+  const pathStyle = params.get('forcePathStyle');
+  const create = params.get('createBucket');
+  return {
+    backend: 's3',
+    bucket: match[1],
+    ...(prefix ? { prefix } : {}),
+    ...(region === null ? {} : { region }),
+    ...(endpoint === null ? {} : { endpoint }),
+    ...(pathStyle === null ? {} : { forcePathStyle: bool('forcePathStyle', pathStyle, url) }),
+    ...(create === null ? {} : { createBucket: bool('createBucket', create, url) }),
+    ...commonQuery(params, url),
+  };
 }

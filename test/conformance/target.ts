@@ -16,6 +16,11 @@ export interface ConformanceTarget {
     fileAndFolderSameName: boolean;
     /** A size that spans several of the backend's read chunks (for snapshot tests). */
     bigFileBytes: number;
+    /**
+     * The grain of the server clock that expires a lock (S3: HTTP dates have whole seconds, so a
+     * lock counts as expired up to two grains after its TTL). Default 0.
+     */
+    lockClockGrainMs?: number;
   };
   /** Paths valid elsewhere that this backend refuses (Redis: `:`, `{`, `}`). */
   invalidPaths?: string[];

@@ -1,0 +1,379 @@
+import { FileSystemError, lockLostError, type Draft, type DriverLock } from '../../core';
+import { BufferPool } from '../object-store/buffer-pool';
+import { IntervalSet } from '../object-store/interval-set';
+import { Spool } from '../object-store/spool';
+import { Tail } from '../object-store/tail';
+import { Uploads } from '../object-store/uploads';
+import { isConditionFailed, isNotFoundError, type S3Api, type WriteCondition } from './s3-api';
+import {
+  MAX_PARTS,
+  MIN_PART_BYTES,
+  PART_BYTES,
+  planParts,
+  PREFIX_PART_NUMBERS,
+  UPLOAD_CONCURRENCY,
+  type PlannedPart,
+} from './s3-parts';
+import { fillPinned } from './s3-reads';
+
+/** The committed version a draft starts from (and must still find at commit). */
+export interface BaseVersion {
+  /** undefined when the object did not exist. */
+  etag?: string;
+  size: number;
+}
+
+interface UploadedPart {
+  number: number;
+  start: number;
+  end: number;
+  etag?: string;
+}
+
+/**
+ * The uncommitted new content of an object (DESIGN §5: one PutObject, or a multipart upload
+ * completed at commit; both conditioned on the version the draft started from).
+ *
+ * The content is the base version's bytes below `baseLimit`, overlaid by this draft's own writes
+ * (kept in a local spool file so they can be read back), zeros elsewhere. While the writes run
+ * forward, every full part is uploaded at once, so a stream of any size needs only a few parts of
+ * memory. At commit, base ranges that no write touched are copied on the server (UploadPartCopy),
+ * the rest is uploaded, and the upload is completed on the condition that the object is still
+ * the version the draft started from: nothing is visible before, and a writer that lost its lock
+ * cannot overwrite a newer commit.
+ */
+export class S3Draft implements Draft {
+  private length: number;
+  private baseLimit: number;
+  private readonly written = new IntervalSet();
+  private readonly spool = new Spool();
+  private readonly pool = new BufferPool(PART_BYTES, UPLOAD_CONCURRENCY + 1);
+  private readonly uploads = new Uploads(UPLOAD_CONCURRENCY, this.pool);
+  /** Parts uploaded early, in content order; each still holds the content of its range. */
+  private early: UploadedPart[] = [];
+  private nextNumber = 0;
+  /** Where the next early part starts. */
+  private stageFrom: number;
+  /** The content of `[stageFrom, length)` while the writes run forward from there. */
+  private tail?: Tail;
+  private multipart?: Promise<string>;
+  private smallBaseMerged = false;
+  private finished = false;
+
+  private constructor(
+    private readonly api: S3Api,
+    private readonly key: string,
+    private readonly lock: DriverLock,
+    private readonly base: BaseVersion,
+    /** False for a sequential draft: its bytes live in the tail until uploaded, nowhere else. */
+    private readonly keepsCopy: boolean,
+    /** Whether to fence the commit (false only with unsafeNoLocks). */
+    private readonly fenced: boolean,
+  ) {
+    this.length = base.size;
+    this.baseLimit = base.size;
+    this.stageFrom = base.size;
+  }
+
+  static async create(
+    api: S3Api,
+    key: string,
+    lock: DriverLock,
+    start: 'empty' | 'current',
+    sequential: boolean,
+    fenced: boolean,
+  ): Promise<S3Draft> {
+    const head = await api.head(key);
+    const base = { etag: head?.etag, size: start === 'current' ? (head?.size ?? 0) : 0 };
+    return new S3Draft(api, key, lock, base, !sequential, fenced);
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
+  async read(position: number, length: number): Promise<Buffer> {
+    this.assertCopy('read', position === this.length);
+    return this.content(position, Math.max(0, Math.min(length, this.length - position)));
+  }
+
+  async write(position: number, data: Buffer): Promise<void> {
+    this.assertCopy('write before its end', position === this.length);
+    const end = position + data.length;
+    if (position >= this.length) await this.mergeSmallBase();
+    if (this.early.some((p) => p.end > position && p.start < end)) this.dropEarly();
+    if (this.keepsCopy) await this.spool.write(position, data);
+    this.written.add(position, end);
+    if (this.tail?.end === position && position === this.length) {
+      this.tail.push(data);
+    } else if (position === this.length && position === this.stageFrom) {
+      this.tail = new Tail(position, this.pool);
+      this.tail.push(data);
+    } else {
+      this.tail = undefined;
+    }
+    this.length = Math.max(this.length, end);
+    await this.uploadFullParts();
+  }
+
+  async truncate(size: number): Promise<void> {
+    this.assertCopy('truncate', size === this.length);
+    if (size !== this.length) this.tail = undefined;
+    if (size < this.length) {
+      this.written.clip(size);
+      if (this.early.some((p) => p.end > size)) this.dropEarly();
+      this.baseLimit = Math.min(this.baseLimit, size);
+      this.stageFrom = Math.min(this.stageFrom, size);
+      await this.spool.truncate(size);
+    }
+    this.length = size;
+  }
+
+  async commit(): Promise<void> {
+    if (this.finished) return;
+    await this.uploads.drain();
+    // Fence: the lock must still be ours now (it is renewed for a whole TTL from here on).
+    if (!(await this.lock.renew())) throw lockLostError(this.lock.path);
+    const condition: WriteCondition = !this.fenced
+      ? undefined
+      : this.base.etag
+        ? { ifMatch: this.base.etag }
+        : { ifNoneMatch: '*' };
+    try {
+      const copyable = this.copyableBase();
+      if (this.early.length === 0 && this.length <= PART_BYTES) {
+        const data = await this.content(0, this.length);
+        await this.api.put(this.key, data, condition);
+        await this.discardUpload();
+      } else {
+        const parts = await this.uploadRest(copyable);
+        await this.api.completeMultipart(this.key, await this.uploadId(), parts, condition);
+      }
+    } catch (error) {
+      if (isConditionFailed(error)) throw lockLostError(this.lock.path);
+      throw error;
+    }
+    this.finished = true;
+    this.multipart = undefined;
+    await this.spool.dispose();
+  }
+
+  async discard(): Promise<void> {
+    this.finished = true;
+    await this.uploads.settle();
+    await this.spool.dispose();
+    await this.discardUpload();
+  }
+
+  /** Aborts the multipart upload, if one was started (its parts are deleted with it). */
+  private async discardUpload(): Promise<void> {
+    const multipart = this.multipart;
+    this.multipart = undefined;
+    const uploadId = await multipart?.catch(() => undefined);
+    if (uploadId) await this.api.abortMultipart(this.key, uploadId);
+  }
+
+  /** Base ranges no write touched, below the base limit. */
+  private copyableBase(): Array<{ start: number; end: number }> {
+    return this.written
+      .pieces(0, Math.min(this.baseLimit, this.length))
+      .filter((p) => !p.inside)
+      .map((p) => ({ start: p.start, end: p.end }));
+  }
+
+  /** Uploads or copies what the early parts do not cover; every part of the upload, in order. */
+  private async uploadRest(
+    copyable: Array<{ start: number; end: number }>,
+  ): Promise<Array<{ number: number; etag: string }>> {
+    const firstEarly = this.early[0]?.start ?? this.length;
+    let plan = planParts(
+      firstEarly,
+      copyable.filter((r) => r.end <= firstEarly),
+      this.early.length === 0,
+    );
+    const lastEarly = this.early.at(-1);
+    if (
+      this.early.length > 0 &&
+      (!plan || plan.length > this.early[0].number - 1 || !this.earlyContiguous())
+    ) {
+      if (!this.keepsCopy) {
+        throw new FileSystemError('EIO', `Cannot plan the parts of '${this.lock.path}'`, {
+          path: this.lock.path,
+        });
+      }
+      this.dropEarly();
+      plan = planParts(this.length, copyable, true);
+    }
+    const numbered: Array<{ number: number; part: PlannedPart }> = (plan ?? []).map((part, i) => ({
+      number: i + 1,
+      part,
+    }));
+    // After the early parts: what the tail still holds.
+    const tailStart = this.early.at(-1)?.end;
+    if (tailStart !== undefined && tailStart < this.length) {
+      const tail = planParts(this.length - tailStart, [], true)!;
+      let number = lastEarly!.number;
+      for (const part of tail) {
+        numbered.push({
+          number: ++number,
+          part: { kind: 'upload', start: part.start + tailStart, end: part.end + tailStart },
+        });
+      }
+    }
+    if (
+      numbered.length + this.early.length > MAX_PARTS ||
+      numbered.some((p) => p.number > MAX_PARTS)
+    ) {
+      throw new FileSystemError(
+        'EFBIG',
+        `'${this.lock.path}' needs more than ${MAX_PARTS} parts of ${PART_BYTES} bytes`,
+        { path: this.lock.path },
+      );
+    }
+    const uploadId = await this.uploadId();
+    const done: Array<{ number: number; etag: string }> = [];
+    for (const { number, part } of numbered) {
+      if (part.kind === 'copy') {
+        await this.uploads.add(Buffer.alloc(0), async () => {
+          try {
+            const etag = await this.api.copyPart(
+              this.key,
+              uploadId,
+              number,
+              this.key,
+              part,
+              this.base.etag!,
+            );
+            done.push({ number, etag });
+          } catch (error) {
+            // The base changed under our lock: someone took it over.
+            if (isConditionFailed(error) || isNotFoundError(error))
+              throw lockLostError(this.lock.path);
+            throw error;
+          }
+        });
+      } else {
+        const data = await this.content(part.start, part.end - part.start);
+        await this.uploads.add(data, async (bytes) => {
+          done.push({ number, etag: await this.api.uploadPart(this.key, uploadId, number, bytes) });
+        });
+      }
+    }
+    await this.uploads.drain();
+    for (const p of this.early) done.push({ number: p.number, etag: p.etag! });
+    return done.sort((a, b) => a.number - b.number);
+  }
+
+  private earlyContiguous(): boolean {
+    return this.early.every(
+      (p, i) =>
+        i === 0 || (p.start === this.early[i - 1].end && p.number === this.early[i - 1].number + 1),
+    );
+  }
+
+  /** Forget the early parts (they stay in the upload, unlisted, and go with it). */
+  private dropEarly(): void {
+    this.assertCopy('rewrite an uploaded part', false);
+    this.early = [];
+    this.stageFrom = Number.POSITIVE_INFINITY;
+    this.tail = undefined;
+  }
+
+  /**
+   * Before the first write at the end of a base smaller than a part: the base is taken into the
+   * overlay, so that the first uploaded part can start at 0 (S3 parts but the last are ≥ 5 MiB).
+   */
+  private async mergeSmallBase(): Promise<void> {
+    if (this.smallBaseMerged) return;
+    this.smallBaseMerged = true;
+    const size = this.baseLimit;
+    if (
+      size === 0 ||
+      size >= MIN_PART_BYTES ||
+      this.stageFrom !== this.length ||
+      this.length !== size
+    )
+      return;
+    if (this.written.overlaps(0, size)) return;
+    const bytes = await this.content(0, size);
+    if (this.keepsCopy) await this.spool.write(0, bytes);
+    this.written.add(0, size);
+    this.stageFrom = 0;
+    this.tail = new Tail(0, this.pool);
+    this.tail.push(bytes);
+  }
+
+  /** Uploads every full part from `stageFrom` whose bytes are all known (ours or past the base). */
+  private async uploadFullParts(): Promise<void> {
+    while (this.stageFrom + PART_BYTES <= this.length) {
+      const start = this.stageFrom;
+      const end = start + PART_BYTES;
+      if (start < this.baseLimit && !this.written.covers(start, Math.min(end, this.baseLimit)))
+        return;
+      if (this.nextNumber === 0) this.nextNumber = start === 0 ? 1 : PREFIX_PART_NUMBERS + 1;
+      if (this.nextNumber > MAX_PARTS) return; // the rest goes at commit, which reports the limit
+      const bytes =
+        this.tail?.start === start
+          ? this.tail.take(PART_BYTES)
+          : await this.content(start, PART_BYTES);
+      const part: UploadedPart = { number: this.nextNumber++, start, end };
+      this.early.push(part);
+      this.stageFrom = end;
+      await this.uploads.add(bytes, async (data) => {
+        part.etag = await this.api.uploadPart(this.key, await this.uploadId(), part.number, data);
+      });
+    }
+  }
+
+  private uploadId(): Promise<string> {
+    this.multipart ??= this.api.startMultipart(this.key);
+    return this.multipart;
+  }
+
+  /** A sequential draft has no copy to read back: the facade never asks it to. */
+  private assertCopy(operation: string, harmless: boolean): void {
+    if (!this.keepsCopy && !harmless) {
+      throw new FileSystemError(
+        'EIO',
+        `A sequential s3 draft of '${this.lock.path}' cannot ${operation}`,
+        { path: this.lock.path },
+      );
+    }
+  }
+
+  /** `length` bytes of the draft's content from `position`. */
+  private async content(position: number, length: number): Promise<Buffer> {
+    const out = Buffer.alloc(length);
+    for (const piece of this.written.pieces(position, position + length)) {
+      const at = piece.start - position;
+      if (piece.inside) {
+        const split = Math.min(piece.end, Math.max(piece.start, this.tail?.start ?? piece.end));
+        if (split > piece.start) {
+          (await this.spool.read(piece.start, split - piece.start)).copy(out, at);
+        }
+        if (split < piece.end) {
+          this.tail!.read(split, out.subarray(split - position, piece.end - position));
+        }
+      } else if (piece.start < this.baseLimit) {
+        const end = Math.min(piece.end, this.baseLimit);
+        try {
+          await fillPinned(
+            this.api,
+            this.key,
+            out.subarray(at, at + end - piece.start),
+            piece.start,
+            {
+              etag: this.base.etag,
+            },
+          );
+        } catch (error) {
+          // Changed under our lock: someone took it over.
+          if (isConditionFailed(error) || isNotFoundError(error))
+            throw lockLostError(this.lock.path);
+          throw error;
+        }
+      }
+    }
+    return out;
+  }
+}
