@@ -151,13 +151,7 @@ function splitQuery(url: string): [string, string?] {
 
 /** `s3://bucket[/prefix]?region=…&endpoint=…&forcePathStyle=true`: never a secret. */
 function parseS3Url(base: string, params: URLSearchParams, url: string): FileSystemOptions {
-  checkKnown(params, ['lockTtlMs', 'region', 'endpoint', 'forcePathStyle', 'createBucket'], url);
-  const match = /^s3:\/\/([^/@:?#]+)(?:\/(.*))?$/i.exec(base);
-  if (!match || /[@:]/.test(base.slice('s3://'.length).split('/')[0])) {
-    throw new InvalidArgumentError(
-      `An S3 URL names the bucket and an optional prefix: s3://my-bucket/some/prefix?region=eu-west-1 (keys come from the SDK's chain or AIOFS_S3_ACCESS_KEY_ID/AIOFS_S3_SECRET_ACCESS_KEY, never the URL; got ${redactUrl(url)})`,
-    );
-  }
+  // Nothing of an S3 URL is echoed: a key pasted into it must not reach a log.
   for (const secret of ['accessKeyId', 'secretAccessKey', 'sessionToken', 'credentials']) {
     if (params.has(secret)) {
       throw new InvalidArgumentError(
@@ -165,11 +159,25 @@ function parseS3Url(base: string, params: URLSearchParams, url: string): FileSys
       );
     }
   }
+  const known = ['lockTtlMs', 'region', 'endpoint', 'forcePathStyle', 'createBucket'];
+  for (const key of params.keys()) {
+    if (!known.includes(key)) {
+      throw new InvalidArgumentError(
+        `Unknown option '${key}' in an s3:// URL; known: ${known.join(', ')}`,
+      );
+    }
+  }
+  const match = /^s3:\/\/([^/@:?#]+)(?:\/(.*))?$/i.exec(base);
+  if (!match || /[@:]/.test(base.slice('s3://'.length).split('/')[0])) {
+    throw new InvalidArgumentError(
+      `An S3 URL names the bucket and an optional prefix: s3://my-bucket/some/prefix?region=eu-west-1 (keys come from the SDK's chain or AIOFS_S3_ACCESS_KEY_ID/AIOFS_S3_SECRET_ACCESS_KEY, never the URL)`,
+    );
+  }
   let prefix: string | undefined;
   try {
     prefix = match[2] ? decodeURIComponent(match[2]) : undefined;
   } catch (error) {
-    throw new InvalidArgumentError(`Invalid S3 URL ${redactUrl(url)}: a malformed %-escape`, {
+    throw new InvalidArgumentError(`Invalid s3:// URL: a malformed %-escape in the prefix`, {
       cause: error,
     });
   }

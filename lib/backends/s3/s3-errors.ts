@@ -29,9 +29,18 @@ const ACCESS_NAMES = new Set([
   'CredentialsProviderError',
 ]);
 
+/**
+ * A network error's code. The SDK's retry step rewraps an error from another realm (a Jest
+ * sandbox, for one) as `AWS SDK error wrapper for Error: connect ECONNREFUSED …`, keeping only the
+ * message: the code is read from there too.
+ */
 function codeOf(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' ? code : undefined;
+  if (typeof code === 'string') return code;
+  const message = (error as { message?: unknown } | undefined)?.message;
+  if (typeof message !== 'string' || !message.startsWith('AWS SDK error wrapper for'))
+    return undefined;
+  return /\b(E[A-Z_]{3,})\b/.exec(message)?.[1];
 }
 
 /** The store could not be reached or did not answer (after the SDK's retries). */

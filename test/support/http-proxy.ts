@@ -1,0 +1,76 @@
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ProxyOptions {
+  /** Drop If-Match / If-None-Match from every request: a store that ignores conditions. */
+  stripConditions?: boolean;
+  /** Cut the connection of the next GET whose body is larger, after this many body bytes. */
+  cutGetAfterBytes?: number;
+}
+
+/**
+ * A loopback HTTP proxy in front of a test server, to play a store that misbehaves (ignores
+ * conditional headers, drops a connection mid-body). Only the loopback target is ever contacted.
+ */
+export class HttpProxy {
+  private constructor(
+    private readonly server: Server,
+    readonly options: ProxyOptions,
+  ) {}
+
+  static async start(target: string, options: ProxyOptions = {}): Promise<HttpProxy> {
+    const to = new URL(target);
+    if (to.hostname !== '127.0.0.1' && to.hostname !== 'localhost') {
+      throw new Error('the test proxy only forwards to loopback');
+    }
+    let proxy: HttpProxy | undefined;
+    const server = createServer((req, res) => {
+      const headers = { ...req.headers };
+      if (proxy!.options.stripConditions) {
+        delete headers['if-match'];
+        delete headers['if-none-match'];
+      }
+      const upstream = request(
+        { host: to.hostname, port: to.port, method: req.method, path: req.url, headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          const cut = proxy!.options.cutGetAfterBytes;
+          if (
+            req.method === 'GET' &&
+            cut !== undefined &&
+            Number(answer.headers['content-length']) > cut
+          ) {
+            proxy!.options.cutGetAfterBytes = undefined;
+            let sent = 0;
+            answer.on('data', (chunk: Buffer) => {
+              if (sent >= cut) return;
+              const part = chunk.subarray(0, cut - sent);
+              sent += part.length;
+              res.write(part);
+              if (sent >= cut) {
+                answer.destroy();
+                res.socket?.destroy();
+              }
+            });
+            return;
+          }
+          answer.pipe(res);
+        },
+      );
+      upstream.on('error', () => res.socket?.destroy());
+      req.pipe(upstream);
+    });
+    proxy = new HttpProxy(server, { ...options });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return proxy;
+  }
+
+  get endpoint(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
