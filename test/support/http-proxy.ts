@@ -23,10 +23,10 @@ export class HttpProxy {
     if (to.hostname !== '127.0.0.1' && to.hostname !== 'localhost') {
       throw new Error('the test proxy only forwards to loopback');
     }
-    let proxy: HttpProxy | undefined;
+    const state: ProxyOptions = { ...options };
     const server = createServer((req, res) => {
       const headers = { ...req.headers };
-      if (proxy!.options.stripConditions) {
+      if (state.stripConditions) {
         delete headers['if-match'];
         delete headers['if-none-match'];
       }
@@ -34,13 +34,13 @@ export class HttpProxy {
         { host: to.hostname, port: to.port, method: req.method, path: req.url, headers },
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
-          const cut = proxy!.options.cutGetAfterBytes;
+          const cut = state.cutGetAfterBytes;
           if (
             req.method === 'GET' &&
             cut !== undefined &&
             Number(answer.headers['content-length']) > cut
           ) {
-            proxy!.options.cutGetAfterBytes = undefined;
+            state.cutGetAfterBytes = undefined;
             let sent = 0;
             answer.on('data', (chunk: Buffer) => {
               if (sent >= cut) return;
@@ -60,7 +60,7 @@ export class HttpProxy {
       upstream.on('error', () => res.socket?.destroy());
       req.pipe(upstream);
     });
-    proxy = new HttpProxy(server, { ...options });
+    const proxy = new HttpProxy(server, state);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return proxy;
   }
