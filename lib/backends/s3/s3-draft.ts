@@ -67,8 +67,12 @@ export class S3Draft implements Draft {
     private readonly base: BaseVersion,
     /** False for a sequential draft: its bytes live in the tail until uploaded, nowhere else. */
     private readonly keepsCopy: boolean,
-    /** Whether to fence the commit (false only with unsafeNoLocks). */
-    private readonly fenced: boolean,
+    /**
+     * How the commit is fenced: conditioned (`store`), conditioned and the ETag compared just
+     * before completing a multipart upload (`checked`: the store ignores If-Match there), or not
+     * at all (`none`: unsafeNoLocks).
+     */
+    private readonly fence: 'none' | 'store' | 'checked',
   ) {
     this.length = base.size;
     this.baseLimit = base.size;
@@ -81,11 +85,11 @@ export class S3Draft implements Draft {
     lock: DriverLock,
     start: 'empty' | 'current',
     sequential: boolean,
-    fenced: boolean,
+    fence: 'none' | 'store' | 'checked',
   ): Promise<S3Draft> {
     const head = await api.head(key);
     const base = { etag: head?.etag, size: start === 'current' ? (head?.size ?? 0) : 0 };
-    return new S3Draft(api, key, lock, base, !sequential, fenced);
+    return new S3Draft(api, key, lock, base, !sequential, fence);
   }
 
   get size(): number {
@@ -134,11 +138,12 @@ export class S3Draft implements Draft {
     await this.uploads.drain();
     // Fence: the lock must still be ours now (it is renewed for a whole TTL from here on).
     if (!(await this.lock.renew())) throw lockLostError(this.lock.path);
-    const condition: WriteCondition = !this.fenced
-      ? undefined
-      : this.base.etag
-        ? { ifMatch: this.base.etag }
-        : { ifNoneMatch: '*' };
+    const condition: WriteCondition =
+      this.fence === 'none'
+        ? undefined
+        : this.base.etag
+          ? { ifMatch: this.base.etag }
+          : { ifNoneMatch: '*' };
     try {
       const copyable = this.copyableBase();
       if (this.early.length === 0 && this.length <= PART_BYTES) {
@@ -147,6 +152,9 @@ export class S3Draft implements Draft {
         await this.discardUpload();
       } else {
         const parts = await this.uploadRest(copyable);
+        if (this.fence === 'checked' && (await this.api.head(this.key))?.etag !== this.base.etag) {
+          throw lockLostError(this.lock.path);
+        }
         await this.api.completeMultipart(this.key, await this.uploadId(), parts, condition);
       }
     } catch (error) {

@@ -20,6 +20,7 @@ import { S3Lock, S3Locks } from './s3-lock';
 import { ProcessLocks } from './process-locks';
 import { openObjectReader, openObjectStream, readObject } from './s3-reads';
 import { copyObject, deleteObject } from './s3-transfer';
+import type { StoreConditions } from './s3-probe';
 import { SINGLE_PUT_BYTES, writeWhole } from './s3-write-whole';
 
 /** One bucket (and key prefix) of S3 or an S3-compatible store (DESIGN §5). */
@@ -36,7 +37,7 @@ export class S3Driver implements StorageDriver {
     readonly location: string,
     private readonly lockTtlMs: number,
     /** undefined with unsafeNoLocks: locks within this process, unconditioned commits. */
-    conditions: { conditionalDelete: boolean } | undefined,
+    private readonly conditions: StoreConditions | undefined,
     /** Destroys the client when aiofs made it. */
     private readonly destroyClient: () => void,
   ) {
@@ -46,6 +47,12 @@ export class S3Driver implements StorageDriver {
 
   private get fenced(): boolean {
     return this.locks !== undefined;
+  }
+
+  /** How a draft fences its commit: not at all (unsafeNoLocks), by the store, or checked here too. */
+  private get fence(): 'none' | 'store' | 'checked' {
+    if (!this.conditions) return 'none';
+    return this.conditions.conditionalComplete ? 'store' : 'checked';
   }
 
   async lock(path: string, ttlMs: number): Promise<DriverLock | undefined> {
@@ -63,7 +70,7 @@ export class S3Driver implements StorageDriver {
   }
 
   openReadStream(path: string, range: ResolvedRange): Promise<Readable | undefined> {
-    return openObjectStream(this.api, this.keys.of(path), range);
+    return openObjectStream(this.api, this.keys.of(path), range, path);
   }
 
   openReader(path: string): Promise<Reader | undefined> {
@@ -82,7 +89,7 @@ export class S3Driver implements StorageDriver {
       this.ownLock(lock),
       start,
       !!hints.sequential,
-      this.fenced,
+      this.fence,
     );
   }
 
@@ -99,7 +106,7 @@ export class S3Driver implements StorageDriver {
     }
     return whileHeld(lock, this.lockTtlMs, async () => {
       if (exclusive && (await this.api.head(key))) return 'exists';
-      const draft = await S3Draft.create(this.api, key, lock, 'empty', true, this.fenced);
+      const draft = await S3Draft.create(this.api, key, lock, 'empty', true, this.fence);
       try {
         for (let at = 0; at < data.length; at += SINGLE_PUT_BYTES) {
           await draft.write(at, data.subarray(at, at + SINGLE_PUT_BYTES));

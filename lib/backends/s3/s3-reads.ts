@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { Reader, ResolvedRange } from '../../core';
+import { FileSystemError, type Reader, type ResolvedRange } from '../../core';
 import { collect } from '../object-store/collect';
 import { openPinnedReader } from '../object-store/pinned-reader';
 import { readRange, type FirstChunk } from '../object-store/ranged-read';
@@ -101,6 +101,7 @@ export async function openObjectStream(
   api: S3Api,
   key: string,
   range: ResolvedRange,
+  path: string,
 ): Promise<Readable | undefined> {
   if (range.end === range.start) {
     return (await api.head(key)) ? Readable.from([]) : undefined;
@@ -114,12 +115,13 @@ export async function openObjectStream(
     throw error;
   }
   const end = Math.min(range.end ?? first.info.size, first.info.size);
-  return Readable.from(resumable(api, key, range.start, end, first), { objectMode: false });
+  return Readable.from(resumable(api, key, path, range.start, end, first), { objectMode: false });
 }
 
 async function* resumable(
   api: S3Api,
   key: string,
+  path: string,
   start: number,
   end: number,
   first: Awaited<ReturnType<S3Api['get']>>,
@@ -139,7 +141,16 @@ async function* resumable(
     } catch (error) {
       if (resumes++ >= STREAM_RESUMES || !isBroken(error)) throw error;
     }
-    body = (await api.get(key, { start: at, end }, { ifMatch: first.info.etag })).body;
+    try {
+      body = (await api.get(key, { start: at, end }, { ifMatch: first.info.etag })).body;
+    } catch (error) {
+      if (!isConditionFailed(error) && !isNotFoundError(error)) throw error;
+      throw new FileSystemError(
+        'EIO',
+        `'${path}' changed while it was being streamed (a commit landed); the stream stopped rather than mix versions`,
+        { path, cause: error },
+      );
+    }
   }
 }
 
