@@ -14,7 +14,8 @@ export interface AiofsHealthOptions {
 /**
  * A terminus health indicator for aiofs file systems: up with `{ backend, latencyMs }`, or down
  * with the reason. Each backend answers with its own probe (`ping`): memory is up, local checks
- * its root is writable, Redis PINGs (and checks the cluster state), Azure asks the container.
+ * its root is writable, Redis PINGs (and checks the cluster state), Azure asks the container,
+ * S3 sends a HeadBucket.
  * A down or hung backend is reported, never thrown.
  */
 @Injectable()

@@ -7,7 +7,7 @@ import { DEFAULT_FILE_SYSTEM_NAME } from './aiofs.constants';
 export type EnvSource = Record<string, string | undefined> | { get(key: string): unknown };
 
 const URL_EXAMPLE =
-  'file:./data, memory://, redis://localhost:6379/0?keyPrefix=app:, azure://my-container';
+  'file:./data, memory://, redis://localhost:6379/0?keyPrefix=app:, azure://my-container, s3://my-bucket/prefix?region=eu-west-1';
 
 /** The variable names of a file system: `AIOFS_URL`, or `AIOFS_<NAME>_URL` for a named one. */
 export function aiofsEnvNames(name: string = DEFAULT_FILE_SYSTEM_NAME) {
@@ -21,6 +21,9 @@ export function aiofsEnvNames(name: string = DEFAULT_FILE_SYSTEM_NAME) {
     redisClusterNodes: `${prefix}REDIS_CLUSTER_NODES`,
     azureConnectionString: `${prefix}AZURE_CONNECTION_STRING`,
     azureAccountUrl: `${prefix}AZURE_ACCOUNT_URL`,
+    s3AccessKeyId: `${prefix}S3_ACCESS_KEY_ID`,
+    s3SecretAccessKey: `${prefix}S3_SECRET_ACCESS_KEY`,
+    s3SessionToken: `${prefix}S3_SESSION_TOKEN`,
   };
 }
 
@@ -40,7 +43,8 @@ function reader(source: EnvSource): (key: string) => string | undefined {
  * File system options from environment variables, so that the backend is switched without code
  * change: `AIOFS_URL` (or `AIOFS_<NAME>_URL`) names the backend (DESIGN §5 URLs); secrets come from
  * their own variables: `AIOFS_REDIS_PASSWORD`, `AIOFS_AZURE_CONNECTION_STRING` or
- * `AIOFS_AZURE_ACCOUNT_URL` (with a SAS, or signed in with DefaultAzureCredential).
+ * `AIOFS_AZURE_ACCOUNT_URL` (with a SAS, or signed in with DefaultAzureCredential),
+ * `AIOFS_S3_ACCESS_KEY_ID` and `AIOFS_S3_SECRET_ACCESS_KEY` (else the AWS SDK's default chain).
  * A missing or malformed variable fails with its name and an example; no secret is ever printed.
  */
 export function aiofsOptionsFromEnv(
@@ -60,7 +64,7 @@ export function aiofsOptionsFromEnv(
     options = parseFileSystemUrl(url);
   } catch (error) {
     throw new InvalidArgumentError(
-      `${names.url} is not a valid file system URL (${redactUrl(url)}): ${(error as Error).message}. Examples: ${URL_EXAMPLE}`,
+      `${names.url} is not a valid file system URL (${/^s3:/i.test(url) ? 'an s3:// URL' : redactUrl(url)}): ${(error as Error).message}. Examples: ${URL_EXAMPLE}`,
       {
         cause: error,
       },
@@ -93,6 +97,21 @@ export function aiofsOptionsFromEnv(
     throw new InvalidArgumentError(
       `${names.url} is an Azure URL: set ${names.azureConnectionString} (e.g. DefaultEndpointsProtocol=https;AccountName=…;AccountKey=…) or ${names.azureAccountUrl} (https://<account>.blob.core.windows.net, signed in with DefaultAzureCredential, or with a SAS query)`,
     );
+  }
+  if (options.backend === 's3') {
+    const accessKeyId = get(names.s3AccessKeyId);
+    const secretAccessKey = get(names.s3SecretAccessKey);
+    const sessionToken = get(names.s3SessionToken);
+    if (!accessKeyId && !secretAccessKey && !sessionToken) return options; // the SDK's own chain
+    if (!accessKeyId || !secretAccessKey) {
+      throw new InvalidArgumentError(
+        `${names.url} is an S3 URL with static keys: set both ${names.s3AccessKeyId} and ${names.s3SecretAccessKey} (${names.s3SessionToken} is optional), or neither to use the AWS SDK's default chain (env, profile, instance role)`,
+      );
+    }
+    return {
+      ...options,
+      credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
+    };
   }
   return options;
 }

@@ -22,3 +22,14 @@ describeSampleProcess({
   }),
   limitMiB: 128,
 });
+
+describeSampleProcess({
+  name: 's3',
+  unavailable: () => process.env.AIOFS_TEST_S3_UNAVAILABLE,
+  env: () => ({
+    AIOFS_URL: `s3://e2e-process-${process.pid}?endpoint=${process.env.AIOFS_TEST_S3_ENDPOINT}&forcePathStyle=true&createBucket=true`,
+    AIOFS_S3_ACCESS_KEY_ID: 'aiofs-test',
+    AIOFS_S3_SECRET_ACCESS_KEY: 'aiofs-test-secret',
+  }),
+  limitMiB: 128,
+});

@@ -9,11 +9,15 @@ import { Test } from '@nestjs/testing';
 import { AiofsModule, aiofsOptionsFromEnv, FileLikeSystem, InjectFileSystem } from '../../lib';
 import { AiofsHealthIndicator } from '../../lib/health';
 import { AzuriteServer } from '../servers/azurite-server';
+import { MotoServer } from '../servers/moto-server';
 import { findRedisBinaries, RedisServer } from '../servers/redis-servers';
+import { createBucket, rawClient } from '../backends/s3/s3-env';
 
 const requireAll = process.env.AIOFS_TEST_REQUIRE_ALL === '1';
 const redisReady = typeof findRedisBinaries() !== 'string';
 const azureReady = !process.env.AIOFS_TEST_AZURE_UNAVAILABLE;
+const s3Ready = !process.env.AIOFS_TEST_S3_UNAVAILABLE;
+const S3_SECRET = 'NotTheRealSecretButStillSecret';
 const maybe = (ready: boolean) => (ready || requireAll ? describe : describe.skip);
 
 @Injectable()
@@ -80,6 +84,15 @@ describe('switching backends by env, health up on each', () => {
         AIOFS_AZURE_CONNECTION_STRING: process.env.AIOFS_TEST_AZURE_CONNECTION_STRING ?? '',
       }),
       azureReady,
+    ],
+    [
+      's3',
+      () => ({
+        AIOFS_URL: `s3://nest-${process.pid}/app?endpoint=${process.env.AIOFS_TEST_S3_ENDPOINT}&forcePathStyle=true&createBucket=true`,
+        AIOFS_S3_ACCESS_KEY_ID: 'aiofs-test',
+        AIOFS_S3_SECRET_ACCESS_KEY: S3_SECRET,
+      }),
+      s3Ready,
     ],
   ];
 
@@ -229,6 +242,40 @@ maybe(azureReady)('azure: health down when the emulator stops', () => {
         up = await probe.health.isHealthy('files', { timeoutMs: 10_000 });
       }
       expect(up.files.status).toBe('up');
+      await app.close();
+    } finally {
+      await server.stop();
+    }
+  }, 90_000);
+});
+
+maybe(s3Ready)('s3: health down when the server stops', () => {
+  test('down with the reason, never the secret; up again after a restart', async () => {
+    const server = await MotoServer.start();
+    try {
+      const app = await appFromEnv({
+        AIOFS_URL: `s3://health-1?endpoint=${server.endpoint}&forcePathStyle=true&createBucket=true`,
+        AIOFS_S3_ACCESS_KEY_ID: 'aiofs-test',
+        AIOFS_S3_SECRET_ACCESS_KEY: S3_SECRET,
+      });
+      const probe = app.get(Probe);
+      expect((await probe.health.isHealthy('files')).files).toMatchObject({
+        status: 'up',
+        backend: 's3',
+      });
+      await server.stop();
+      const down = await probe.health.isHealthy('files', { timeoutMs: 10_000 });
+      expect(down.files).toMatchObject({ status: 'down', backend: 's3' });
+      expect(String(down.files.reason)).toMatch(/bucket 'health-1' at http:\/\/127\.0\.0\.1/);
+      expect(JSON.stringify(down)).not.toContain(S3_SECRET);
+      await server.launch(); // moto keeps nothing: the bucket is gone
+      const missing = await probe.health.isHealthy('files', { timeoutMs: 10_000 });
+      expect(missing.files).toMatchObject({ status: 'down' });
+      expect(String(missing.files.reason)).toMatch(/the bucket does not exist/);
+      const raw = rawClient(server.endpoint);
+      await createBucket(raw, 'health-1');
+      raw.destroy();
+      expect((await probe.health.isHealthy('files')).files.status).toBe('up');
       await app.close();
     } finally {
       await server.stop();

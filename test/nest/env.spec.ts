@@ -65,6 +65,46 @@ describe('aiofsOptionsFromEnv', () => {
     expect(aiofsOptionsFromEnv(env, name)).toEqual(expected);
   });
 
+  test.each<[Record<string, string>, string | undefined, object]>([
+    [
+      { AIOFS_URL: 's3://bucket-1/app?region=eu-west-1' },
+      undefined,
+      { backend: 's3', bucket: 'bucket-1', prefix: 'app', region: 'eu-west-1' },
+    ],
+    [
+      {
+        AIOFS_URL: 's3://bucket-1?endpoint=http://127.0.0.1:9000&forcePathStyle=true',
+        AIOFS_S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+        AIOFS_S3_SECRET_ACCESS_KEY: 'hunter2',
+      },
+      undefined,
+      {
+        backend: 's3',
+        bucket: 'bucket-1',
+        endpoint: 'http://127.0.0.1:9000',
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'hunter2' },
+      },
+    ],
+    [
+      {
+        AIOFS_ARCHIVE_URL: 's3://archive-1',
+        AIOFS_ARCHIVE_S3_ACCESS_KEY_ID: 'AKIA2',
+        AIOFS_ARCHIVE_S3_SECRET_ACCESS_KEY: 'hunter2',
+        AIOFS_ARCHIVE_S3_SESSION_TOKEN: 'tok',
+        AIOFS_S3_ACCESS_KEY_ID: 'not-this-one',
+      },
+      'archive',
+      {
+        backend: 's3',
+        bucket: 'archive-1',
+        credentials: { accessKeyId: 'AKIA2', secretAccessKey: 'hunter2', sessionToken: 'tok' },
+      },
+    ],
+  ])('s3: %p (name %p)', (env, name, expected) => {
+    expect(aiofsOptionsFromEnv(env, name)).toEqual(expected);
+  });
+
   test('an account URL without a SAS signs in with DefaultAzureCredential', () => {
     const options = aiofsOptionsFromEnv({
       AIOFS_URL: 'azure://box',
@@ -93,6 +133,21 @@ describe('aiofsOptionsFromEnv', () => {
       /set AIOFS_AZURE_CONNECTION_STRING .* or AIOFS_AZURE_ACCOUNT_URL/,
     ],
     [
+      { AIOFS_URL: 's3://bucket-1', AIOFS_S3_ACCESS_KEY_ID: 'AKIA' },
+      undefined,
+      /set both AIOFS_S3_ACCESS_KEY_ID and AIOFS_S3_SECRET_ACCESS_KEY/,
+    ],
+    [
+      { AIOFS_URL: 's3://bucket-1', AIOFS_FILES_S3_SECRET_ACCESS_KEY: 'x' },
+      'files',
+      /Set AIOFS_FILES_URL/,
+    ],
+    [
+      { AIOFS_FILES_URL: 's3://bucket-1', AIOFS_FILES_S3_SECRET_ACCESS_KEY: 'x' },
+      'files',
+      /set both AIOFS_FILES_S3_ACCESS_KEY_ID and AIOFS_FILES_S3_SECRET_ACCESS_KEY/,
+    ],
+    [
       { AIOFS_URL: 'redis://h:1', AIOFS_REDIS_CLUSTER_NODES: 'nonsense' },
       undefined,
       /AIOFS_REDIS_CLUSTER_NODES is a comma-separated list of host:port/,
@@ -108,6 +163,10 @@ describe('aiofsOptionsFromEnv', () => {
       { AIOFS_URL: 'redis://user:hunter2@h:1?ttlSeconds=soon' },
       { AIOFS_URL: 'azure://acct:hunter2@box' },
       { AIOFS_URL: 'azure://', AIOFS_AZURE_CONNECTION_STRING: 'AccountKey=hunter2' },
+      { AIOFS_URL: 's3://bucket-1?secretAccessKey=hunter2' },
+      { AIOFS_URL: 's3://key:hunter2@bucket-1' },
+      { AIOFS_URL: 's3://bucket-1?oops=hunter2' },
+      { AIOFS_URL: 's3://bucket-1', AIOFS_S3_SECRET_ACCESS_KEY: 'hunter2' },
       {
         AIOFS_URL: 'redis://h:1',
         AIOFS_REDIS_PASSWORD: 'hunter2',

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import {
+  BackendUnavailableError,
   InvalidArgumentError,
   lockLostError,
   type Draft,
@@ -11,7 +12,7 @@ import {
   type StorageDriver,
 } from '../../core';
 import { whileHeld } from '../object-store/keep-alive';
-import { isConditionFailed, isNotFoundError, type S3Api } from './s3-api';
+import { isConditionFailed, isNotFoundError, statusOf, type S3Api } from './s3-api';
 import { S3Draft } from './s3-draft';
 import { translateS3Error } from './s3-errors';
 import type { S3Keys } from './s3-keys';
@@ -161,7 +162,16 @@ export class S3Driver implements StorageDriver {
   }
 
   async ping(): Promise<void> {
-    await this.api.headBucket();
+    try {
+      await this.api.headBucket();
+    } catch (error) {
+      // HEAD answers have no body: a missing bucket is a bare 404.
+      if (statusOf(error) !== 404) throw error;
+      throw new BackendUnavailableError('s3', this.location, {
+        cause: error,
+        detail: 'the bucket does not exist',
+      });
+    }
   }
 
   async close(): Promise<void> {
