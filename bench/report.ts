@@ -7,6 +7,7 @@ const BACKEND_TITLES: Record<string, string> = {
   local: 'Local disk',
   redis: 'Redis (private redis-server on localhost)',
   azure: 'Azure Blob (private Azurite on localhost)',
+  s3: 'S3 (private moto server on localhost)',
 };
 
 /** A figure an earlier issue bounded: `subject`'s median against `reference`'s in one workload. */
@@ -170,6 +171,55 @@ const TARGETS: Target[] = [
   },
   {
     backend: 'azure',
+    figure: 'stream read 256 MiB: peak RSS growth',
+    workload: /^stream read 256 MiB$/,
+    subject: 'aiofs',
+    reference: 'raw',
+    rssMiB: 96,
+  },
+  {
+    backend: 's3',
+    figure: 'readFile 4 KiB vs GetObject',
+    workload: /^read 4 KiB$/,
+    subject: 'aiofs',
+    reference: 'raw',
+    bound: 1.2,
+  },
+  {
+    backend: 's3',
+    figure: 'writeFile 64 MiB: throughput vs lib-storage Upload',
+    workload: /^write 64 MiB$/,
+    subject: 'aiofs',
+    reference: '@aws-sdk/lib-storage Upload',
+    bound: 1.25,
+    throughput: true,
+  },
+  {
+    backend: 's3',
+    figure: '4 KiB range read vs ranged GetObject',
+    workload: /^range read 4 KiB /,
+    subject: 'aiofs',
+    reference: 'raw',
+    bound: 1.2,
+  },
+  {
+    backend: 's3',
+    figure: 'list 10 000 by prefix vs ListObjectsV2 pages',
+    workload: /^list 10 000 of /,
+    subject: 'aiofs',
+    reference: 'raw',
+    bound: 1.2,
+  },
+  {
+    backend: 's3',
+    figure: 'stream write 256 MiB: peak RSS growth',
+    workload: /^stream write 256 MiB$/,
+    subject: 'aiofs',
+    reference: 'raw',
+    rssMiB: 96,
+  },
+  {
+    backend: 's3',
     figure: 'stream read 256 MiB: peak RSS growth',
     workload: /^stream read 256 MiB$/,
     subject: 'aiofs',

@@ -16,6 +16,7 @@ const documents: Array<[string, string]> = [
   ['docs/configuration.md', nodePath.join(ROOT, 'docs', 'configuration.md')],
   ['docs/redis.md', nodePath.join(ROOT, 'docs', 'redis.md')],
   ['docs/azure.md', nodePath.join(ROOT, 'docs', 'azure.md')],
+  ['docs/s3.md', nodePath.join(ROOT, 'docs', 's3.md')],
 ];
 
 /** A snippet as a module of this repository: `aiofs` is the library here, test servers stand in for the examples' hosts. */
@@ -98,6 +99,13 @@ describe('the code examples of the README and docs', () => {
               AIOFS_CACHE_URL: 'memory://',
               // the examples' Azure account is the test Azurite
               AZURE_STORAGE_CONNECTION_STRING: process.env.AIOFS_TEST_AZURE_CONNECTION_STRING ?? '',
+              // the examples' S3 store is the test moto server, keys from the SDK's env chain
+              S3_ENDPOINT: process.env.AIOFS_TEST_S3_ENDPOINT ?? 'http://127.0.0.1:1',
+              AWS_REGION: 'us-east-1',
+              AWS_ACCESS_KEY_ID: 'aiofs-test',
+              AWS_SECRET_ACCESS_KEY: 'aiofs-test-secret',
+              // the SDK warns on stderr that its releases from 2027 need Node 22
+              AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
             },
             timeout: 60_000,
           },

@@ -6,11 +6,16 @@ import type { FileSystemOptions } from '../../lib';
 
 /** A backend of the reliability suite, on the global setup's shared servers. */
 export interface ReliabilityTarget {
-  name: 'local' | 'redis' | 'redis-cluster' | 'azure';
+  name: 'local' | 'redis' | 'redis-cluster' | 'azure' | 's3';
   /** Options (JSON) of a fresh, empty store, with `extra` options. */
   newStore(extra?: Partial<FileSystemOptions>): FileSystemOptions;
   /** The shortest lease the backend allows; the crash scenario uses it. */
   shortestLockTtlMs: number;
+  /**
+   * The grain of the server clock that expires a lock (S3: HTTP dates in whole seconds). A
+   * contender that first looks late may see an expired lock up to two grains after its TTL.
+   */
+  lockClockGrainMs?: number;
   /** Version sizes (in 16-byte records) the torn-read writers cycle through. */
   tornSizes: number[];
   /** Why its servers are missing, or undefined. */
@@ -80,6 +85,25 @@ export const TARGETS: Record<ReliabilityTarget['name'], ReliabilityTarget> = {
     // and 9.6 MiB: past one 8 MiB block and one 8 MiB ranged GET
     tornSizes: [...SIZES, 600_000],
     unavailable: () => process.env.AIOFS_TEST_AZURE_UNAVAILABLE,
+  },
+  s3: {
+    name: 's3',
+    newStore: (extra = {}) =>
+      ({
+        backend: 's3',
+        bucket: container(),
+        endpoint: process.env.AIOFS_TEST_S3_ENDPOINT!,
+        region: 'us-east-1',
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'aiofs-test', secretAccessKey: 'aiofs-test-secret' },
+        createBucket: true,
+        ...extra,
+      }) as FileSystemOptions,
+    shortestLockTtlMs: 1000,
+    lockClockGrainMs: 1000,
+    // and 9.6 MiB: past one 8 MiB part and one 8 MiB ranged GET
+    tornSizes: [...SIZES, 600_000],
+    unavailable: () => process.env.AIOFS_TEST_S3_UNAVAILABLE,
   },
 };
 

@@ -23,9 +23,12 @@ function requirementsHash(): string {
   return createHash('sha256').update(readFileSync(MOTO_REQUIREMENTS)).digest('hex');
 }
 
-/** The venv's moto_server, installed from the pinned requirements when missing or out of date. */
+/** moto's application with its writes made atomic (see serve.py). */
+const SERVE = nodePath.join(__dirname, 'moto', 'serve.py');
+
+/** The venv's python with moto, installed from the pinned requirements when missing or out of date. */
 export function ensureMoto(): string {
-  const binary = nodePath.join(MOTO_VENV, 'bin', 'moto_server');
+  const binary = nodePath.join(MOTO_VENV, 'bin', 'python');
   const wanted = requirementsHash();
   if (existsSync(binary) && existsSync(STAMP) && readFileSync(STAMP, 'utf8').trim() === wanted) {
     return binary;
@@ -58,7 +61,11 @@ export function ensureMoto(): string {
   return binary;
 }
 
-/** A private moto S3 server in a child process on a free loopback port (its data in memory). */
+/**
+ * A private moto S3 server in a child process on a free loopback port (its data in memory), run
+ * by serve.py: moto's own application and server, one write at a time (S3's atomic conditional
+ * writes, which moto 5.2.5 does not make atomic across its threads).
+ */
 export class MotoServer {
   private child?: ChildProcess;
   private exited?: Promise<void>;
@@ -100,7 +107,7 @@ export class MotoServer {
 
   async launch(): Promise<void> {
     if (this.child) return;
-    const child = spawn(this.binary, ['-H', '127.0.0.1', '-p', String(this.port)], {
+    const child = spawn(this.binary, [SERVE, '127.0.0.1', String(this.port)], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, MOTO_CALL_RESET_API: 'false' },
     });
@@ -119,9 +126,7 @@ export class MotoServer {
     while (!(await answers(this.port))) {
       if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
         await this.stop();
-        throw new Error(
-          `moto_server did not start on port ${this.port}: ${output.trim() || 'no output'}`,
-        );
+        throw new Error(`moto did not start on port ${this.port}: ${output.trim() || 'no output'}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

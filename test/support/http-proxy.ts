@@ -13,6 +13,8 @@ export interface ProxyOptions {
  * conditional headers, drops a connection mid-body). Only the loopback target is ever contacted.
  */
 export class HttpProxy {
+  private port = 0;
+
   private constructor(
     private readonly server: Server,
     readonly options: ProxyOptions,
@@ -66,11 +68,26 @@ export class HttpProxy {
   }
 
   get endpoint(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const address = this.server.address() as AddressInfo | null;
+    return `http://127.0.0.1:${address?.port ?? this.port}`;
   }
 
   async stop(): Promise<void> {
+    if (!this.server.listening) return;
+    this.port = (this.server.address() as AddressInfo).port;
     this.server.closeAllConnections();
     await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  /** Listens again on the same port after `stop()`. */
+  async resume(): Promise<void> {
+    if (this.server.listening) return;
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.port, '127.0.0.1', () => {
+        this.server.removeListener('error', reject);
+        resolve();
+      });
+    });
   }
 }

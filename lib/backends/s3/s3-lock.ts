@@ -10,9 +10,10 @@ const MAX_OBSERVED = 10_000;
 /**
  * Locks as lock objects (DESIGN §5): created with `If-None-Match: *`, renewed and released with
  * `If-Match` on the ETag of our last write. Every write holds a fresh random nonce, so each ETag is
- * new and a stale holder's `If-Match` can never succeed. A lock is expired when the server's own
- * clock (its `Date` against the object's `Last-Modified`) says its TTL has passed, or when this
- * process has seen the same ETag for a whole TTL (the holder renews every third of it).
+ * new and a stale holder's `If-Match` can never succeed. A lock is expired once its age passes its
+ * TTL: its age is at least what the server's own clock says (its `Date` against the object's
+ * `Last-Modified`, less a second for their whole-second grain), and at least how long this process
+ * has seen the same ETag (the holder renews, and so changes it, every third of its TTL).
  */
 export class S3Locks {
   /** The ETag of each lock object seen held, and when (this process's monotonic clock). */
@@ -56,18 +57,18 @@ export class S3Locks {
   ): boolean {
     const ttl = Number(held.metadata[TTL_KEY]);
     if (!Number.isSafeInteger(ttl) || ttl <= 0) return true; // not a lock object of ours
+    // The least the lock's age can be by the server's clock (whole seconds on both ends).
+    const serverAge =
+      held.serverDate && held.modifiedAt
+        ? Math.max(0, held.serverDate.getTime() - held.modifiedAt.getTime() - CLOCK_GRAIN_MS)
+        : 0;
     const now = performance.now();
     const seen = this.observed.get(key);
-    if (!seen || seen.etag !== held.etag) {
-      if (this.observed.size >= MAX_OBSERVED) this.observed.clear();
-      this.observed.set(key, { etag: held.etag, since: now });
-    } else if (now - seen.since >= ttl) {
-      return true;
-    }
-    if (held.serverDate && held.modifiedAt) {
-      return held.serverDate.getTime() - held.modifiedAt.getTime() >= ttl + CLOCK_GRAIN_MS;
-    }
-    return false;
+    let since = now - serverAge;
+    if (seen?.etag === held.etag) since = Math.min(since, seen.since);
+    else if (this.observed.size >= MAX_OBSERVED) this.observed.clear();
+    this.observed.set(key, { etag: held.etag, since });
+    return now - since >= ttl;
   }
 }
 

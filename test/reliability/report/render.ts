@@ -1,6 +1,6 @@
 import { SCENARIOS, type Row } from './record';
 
-const BACKENDS = ['local', 'redis', 'redis-cluster', 'azure'];
+const BACKENDS = ['local', 'redis', 'redis-cluster', 'azure', 's3'];
 
 /** docs/reliability.json: the rows of the last run of each scale, and where they ran. */
 export interface Results {

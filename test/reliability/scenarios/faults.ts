@@ -2,6 +2,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createFileSystem, type FileLikeSystem, type FileSystemOptions } from '../../../lib';
 import { AzuriteServer } from '../../servers/azurite-server';
+import { MotoServer } from '../../servers/moto-server';
+import { HttpProxy } from '../../support/http-proxy';
 import { RedisCluster, RedisServer } from '../../servers/redis-servers';
 import { num, scenarioTest } from '../report/record';
 import { COUNTS_NOW } from '../scale';
@@ -73,6 +75,32 @@ async function startFaulty(target: ReliabilityTarget): Promise<Faulty> {
       down: () => server.halt(),
       up: () => server.launch(),
       stop: () => server.stop(),
+    };
+  }
+  if (target.name === 's3') {
+    // moto keeps its data in memory only: the store is cut off (its loopback proxy stopped and
+    // started again on the same port) rather than killed, so that the data outlives the fault.
+    const server = await MotoServer.start();
+    const proxy = await HttpProxy.start(server.endpoint);
+    return {
+      options: {
+        backend: 's3',
+        bucket: 'faults',
+        endpoint: proxy.endpoint,
+        region: 'us-east-1',
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'aiofs-test', secretAccessKey: 'aiofs-test-secret' },
+        createBucket: true,
+        lockTtlMs: 3000,
+      },
+      fault: () =>
+        'moto unreachable (its loopback proxy stopped, all connections cut), reachable again',
+      down: () => proxy.stop(),
+      up: () => proxy.resume(),
+      stop: async () => {
+        await proxy.stop();
+        await server.stop();
+      },
     };
   }
   throw new Error(`no server faults for ${target.name}`);

@@ -349,6 +349,21 @@ async function outsideOf(target: ReliabilityTarget, options: FileSystemOptions):
       close: async () => undefined,
     };
   }
+  if (options.backend === 's3') {
+    const { rawClient } = await import('../../backends/s3/s3-env');
+    const { ListBucketsCommand } = await import('@aws-sdk/client-s3');
+    const raw = rawClient(options.endpoint);
+    return {
+      snapshot: async () => {
+        const out = await raw.send(new ListBucketsCommand({}));
+        return (out.Buckets ?? [])
+          .map((b) => b.Name!)
+          .filter((name) => name !== options.bucket)
+          .sort();
+      },
+      close: async () => raw.destroy(),
+    };
+  }
   throw new Error(`no outside check for ${target.name}`);
 }
 
@@ -373,6 +388,25 @@ async function insideNames(options: FileSystemOptions): Promise<string[]> {
     ).getContainerClient(options.container!);
     for await (const b of container.listBlobsFlat()) names.push(b.name);
     return names.sort();
+  }
+  if (options.backend === 's3') {
+    const { rawClient } = await import('../../backends/s3/s3-env');
+    const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
+    const raw = rawClient(options.endpoint);
+    try {
+      const names: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await raw.send(
+          new ListObjectsV2Command({ Bucket: options.bucket, ContinuationToken: token }),
+        );
+        for (const c of page.Contents ?? []) names.push(c.Key!);
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+      return names.sort();
+    } finally {
+      raw.destroy();
+    }
   }
   return [];
 }

@@ -3,7 +3,7 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import type { FileSystemOptions } from '../../../lib';
 
 /**
- * Removes what a store left on its server: a local root, an Azure container. Redis stores are
+ * Removes what a store left on its server: a local root, an Azure container, an S3 bucket. Redis stores are
  * key prefixes on the run's private servers, which go away with them.
  */
 export async function dropStore(options: FileSystemOptions): Promise<void> {
@@ -13,5 +13,11 @@ export async function dropStore(options: FileSystemOptions): Promise<void> {
       .getContainerClient(options.container)
       .deleteIfExists()
       .catch(() => undefined);
+  }
+  if (options.backend === 's3') {
+    const { dropBucket, rawClient } = await import('../../backends/s3/s3-env');
+    const raw = rawClient(options.endpoint);
+    await dropBucket(raw, options.bucket);
+    raw.destroy();
   }
 }
