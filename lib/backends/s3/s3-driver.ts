@@ -148,7 +148,7 @@ export class S3Driver implements StorageDriver {
       );
     } catch (error) {
       // Either end changed under our locks: someone took one of them over.
-      if (isConditionFailed(error)) throw lockLostError(isNotFoundError(error) ? from : to);
+      if (isConditionFailed(error)) throw lockLostError(to);
       if (isNotFoundError(error)) return false;
       throw error;
     }
