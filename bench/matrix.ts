@@ -87,6 +87,8 @@ export interface MatrixSetup {
   fillList(prefix: string, count: number): Promise<void>;
   /** Listing sizes other than the default ones (a slow server). */
   lists?: number[];
+  /** The file of the range read, when not the default one (a server that reads a whole object per GET). */
+  rangeFile?: number;
   /** Listing sizes left out on this backend, with the reason shown in their rows. */
   skipLists?: { counts: number[]; reason: string };
 }
@@ -197,19 +199,20 @@ export async function runMatrix(bench: Bench, setup: MatrixSetup): Promise<void>
   }
 
   const rangeOps = quick ? 20 : 100;
+  const rangeFile = setup.rangeFile ?? s.rangeFile;
   await run(
-    `range read 4 KiB of ${sizeLabel(s.rangeFile)}`,
+    `range read 4 KiB of ${sizeLabel(rangeFile)}`,
     'range',
     (subject) => {
       const path = `${subject.id}/range.bin`;
       let at = 0;
       // The same walk of offsets for every subject: pages far apart, none cached by its neighbour.
-      const next = () => (at = (at + 7919 * RANGE_BYTES + 123) % (s.rangeFile - RANGE_BYTES));
+      const next = () => (at = (at + 7919 * RANGE_BYTES + 123) % (rangeFile - RANGE_BYTES));
       return {
         subject: subject.label,
         kind: subject.kind,
         setup: async () => {
-          const data = pattern(s.rangeFile);
+          const data = pattern(rangeFile);
           await subject.write!(path, data);
           const got = await subject.readRange!(path, 5 * MiB + 7, RANGE_BYTES);
           if (!Buffer.from(got).equals(data.subarray(5 * MiB + 7, 5 * MiB + 7 + RANGE_BYTES)))
