@@ -61,6 +61,17 @@ async function openUploads(raw: S3Client, bucket: string): Promise<number> {
   return out.Uploads?.length ?? 0;
 }
 
+/** Waits (up to 10 s) for the draft's parts in flight to have started their upload. */
+async function uploadStarted(raw: S3Client, bucket: string): Promise<number> {
+  const deadline = Date.now() + 10_000;
+  let count = await openUploads(raw, bucket);
+  while (count === 0 && Date.now() < deadline) {
+    await sleep(50);
+    count = await openUploads(raw, bucket);
+  }
+  return count;
+}
+
 describeS3('s3: multipart drafts, fenced commits, pinned reads', () => {
   const raw = rawClient();
   const buckets: string[] = [];
@@ -146,7 +157,7 @@ describeS3('s3: multipart drafts, fenced commits, pinned reads', () => {
     const big = randomBytes(2 * PART_BYTES + 1);
     const w = await fs.open('a.bin', 'w');
     await w.write(big);
-    expect(await openUploads(raw, bucket)).toBe(1);
+    expect(await uploadStarted(raw, bucket)).toBe(1);
     await w.abort();
     expect(await openUploads(raw, bucket)).toBe(0);
     await expect(
@@ -160,8 +171,7 @@ describeS3('s3: multipart drafts, fenced commits, pinned reads', () => {
     await new Promise<void>((resolve, reject) =>
       stream.write(big, (e) => (e ? reject(e) : resolve())),
     );
-    await sleep(200);
-    expect(await openUploads(raw, bucket)).toBe(1);
+    expect(await uploadStarted(raw, bucket)).toBe(1);
     await fs.close();
     expect(await openUploads(raw, bucket)).toBe(0);
     const keys = await raw.send(new ListObjectsV2Command({ Bucket: bucket }));
