@@ -4,9 +4,7 @@ import { isConditionFailed } from './azure-errors';
 import type { AzureLock } from './azure-lock';
 import { loadBase, readBase, type BaseVersion } from './base-version';
 import { BufferPool } from '../object-store/buffer-pool';
-import { IntervalSet } from '../object-store/interval-set';
-import { Spool } from '../object-store/spool';
-import { Tail } from '../object-store/tail';
+import { Overlay } from '../object-store/overlay';
 import {
   BLOCK_BYTES,
   DEFAULT_ID_BYTES,
@@ -29,18 +27,11 @@ import {
  * readers, and refused if another writer got in.
  */
 export class AzureDraft implements Draft {
-  private length: number;
-  private baseLimit: number;
-  private readonly written = new IntervalSet();
-  private readonly spool = new Spool();
   private readonly pool = new BufferPool(BLOCK_BYTES, STAGE_CONCURRENCY + 1);
+  private readonly overlay: Overlay;
   private readonly stager: Stager;
   /** Blocks this draft staged early; each still holds the content of its range. */
   private staged: PlacedBlock[] = [];
-  /** Where the next early block starts. */
-  private stageFrom: number;
-  /** The content of `[stageFrom, length)` while the writes run forward from there. */
-  private tail?: Tail;
   private lastBlockMerged = false;
   private finished = false;
 
@@ -51,11 +42,11 @@ export class AzureDraft implements Draft {
     private readonly idBytes: number,
     private readonly reusable: PlacedBlock[],
     /** False for a sequential draft: its bytes live in the tail until staged, nowhere else. */
-    private readonly keepsCopy: boolean,
+    keepsCopy: boolean,
   ) {
-    this.length = base.size;
-    this.baseLimit = base.size;
-    this.stageFrom = base.size;
+    this.overlay = new Overlay(base.size, this.pool, keepsCopy, (position, out) =>
+      readBase(blob, base, position, out, lock.path),
+    );
     this.stager = new Stager(blob, this.pool);
   }
 
@@ -79,44 +70,27 @@ export class AzureDraft implements Draft {
   }
 
   get size(): number {
-    return this.length;
+    return this.overlay.length;
   }
 
   async read(position: number, length: number): Promise<Buffer> {
-    this.assertCopy('read', position === this.length);
-    return this.content(position, Math.max(0, Math.min(length, this.length - position)));
+    this.assertCopy('read', position === this.size);
+    return this.overlay.content(position, Math.max(0, Math.min(length, this.size - position)));
   }
 
   async write(position: number, data: Buffer): Promise<void> {
-    this.assertCopy('write before its end', position === this.length);
+    this.assertCopy('write before its end', position === this.size);
     const end = position + data.length;
-    if (position >= this.length) await this.mergeSmallLastBlock();
+    if (position >= this.size) await this.mergeSmallLastBlock();
     this.staged = this.staged.filter((b) => b.end <= position || b.start >= end);
-    if (this.keepsCopy) await this.spool.write(position, data);
-    this.written.add(position, end);
-    if (this.tail?.end === position && position === this.length) {
-      this.tail.push(data);
-    } else if (position === this.length && position === this.stageFrom) {
-      this.tail = new Tail(position, this.pool);
-      this.tail.push(data);
-    } else {
-      this.tail = undefined;
-    }
-    this.length = Math.max(this.length, end);
+    await this.overlay.write(position, data);
     await this.stageFullBlocks();
   }
 
   async truncate(size: number): Promise<void> {
-    this.assertCopy('truncate', size === this.length);
-    if (size !== this.length) this.tail = undefined;
-    if (size < this.length) {
-      this.written.clip(size);
-      this.staged = this.staged.filter((b) => b.end <= size);
-      this.baseLimit = Math.min(this.baseLimit, size);
-      this.stageFrom = Math.min(this.stageFrom, size);
-      await this.spool.truncate(size);
-    }
-    this.length = size;
+    this.assertCopy('truncate', size === this.size);
+    if (size < this.size) this.staged = this.staged.filter((b) => b.end <= size);
+    await this.overlay.truncate(size);
   }
 
   async commit(): Promise<void> {
@@ -126,8 +100,8 @@ export class AzureDraft implements Draft {
     const conditions = this.base.etag ? { ifMatch: this.base.etag } : { ifNoneMatch: '*' };
     const kept = this.keptBlocks();
     try {
-      if (kept.length === 0 && this.length <= BLOCK_BYTES) {
-        const data = await this.content(0, this.length);
+      if (kept.length === 0 && this.size <= BLOCK_BYTES) {
+        const data = await this.overlay.content(0, this.size);
         await this.blob.upload(data, data.length, { conditions });
       } else {
         const ids = await this.stageGaps(kept);
@@ -138,20 +112,21 @@ export class AzureDraft implements Draft {
       throw error;
     }
     this.finished = true;
-    await this.spool.dispose();
+    await this.overlay.dispose();
   }
 
   async discard(): Promise<void> {
     this.finished = true;
     // Staged blocks that are never committed are dropped by the service.
     await this.stager.settle();
-    await this.spool.dispose();
+    await this.overlay.dispose();
   }
 
   /** Early blocks and untouched base blocks, in content order; they never overlap. */
   private keptBlocks(): PlacedBlock[] {
+    const { baseLimit, written } = this.overlay;
     const base = this.reusable.filter(
-      (b) => b.end <= this.baseLimit && !this.written.overlaps(b.start, b.end),
+      (b) => b.end <= baseLimit && !written.overlaps(b.start, b.end),
     );
     return [...base, ...this.staged].sort((a, b) => a.start - b.start);
   }
@@ -160,12 +135,12 @@ export class AzureDraft implements Draft {
   private async stageGaps(kept: PlacedBlock[]): Promise<string[]> {
     const ids: string[] = [];
     let at = 0;
-    for (const block of [...kept, { id: '', start: this.length, end: this.length }]) {
+    for (const block of [...kept, { id: '', start: this.size, end: this.size }]) {
       for (let from = at; from < block.start; from += BLOCK_BYTES) {
         const id = newBlockId(this.idBytes);
         await this.stager.add(
           id,
-          await this.content(from, Math.min(BLOCK_BYTES, block.start - from)),
+          await this.overlay.content(from, Math.min(BLOCK_BYTES, block.start - from)),
         );
         ids.push(id);
       }
@@ -184,27 +159,23 @@ export class AzureDraft implements Draft {
     if (this.lastBlockMerged) return;
     this.lastBlockMerged = true;
     const last = this.reusable.at(-1);
+    const { length, stageFrom, baseLimit, written } = this.overlay;
     if (
       !last ||
-      last.end !== this.length ||
-      this.stageFrom !== last.end ||
-      last.end > this.baseLimit ||
+      last.end !== length ||
+      stageFrom !== last.end ||
+      last.end > baseLimit ||
       last.end - last.start >= BLOCK_BYTES ||
-      this.written.overlaps(last.start, last.end)
+      written.overlaps(last.start, last.end)
     ) {
       return;
     }
-    const bytes = await this.content(last.start, last.end - last.start);
-    if (this.keepsCopy) await this.spool.write(last.start, bytes);
-    this.written.add(last.start, last.end);
-    this.stageFrom = last.start;
-    this.tail = new Tail(last.start, this.pool);
-    this.tail.push(bytes);
+    await this.overlay.absorb(last.start);
   }
 
   /** A sequential draft has no copy to read back: the facade never asks it to. */
   private assertCopy(operation: string, harmless: boolean): void {
-    if (!this.keepsCopy && !harmless) {
+    if (!this.overlay.keepsCopy && !harmless) {
       throw new FileSystemError(
         'EIO',
         `A sequential azure draft of '${this.lock.path}' cannot ${operation}`,
@@ -215,46 +186,12 @@ export class AzureDraft implements Draft {
 
   /** Stages every full block from `stageFrom` whose bytes are all known (ours or past the base). */
   private async stageFullBlocks(): Promise<void> {
-    while (this.stageFrom + BLOCK_BYTES <= this.length) {
-      const start = this.stageFrom;
-      const end = start + BLOCK_BYTES;
-      if (start < this.baseLimit && !this.written.covers(start, Math.min(end, this.baseLimit)))
-        return;
-      const bytes =
-        this.tail?.start === start
-          ? this.tail.take(BLOCK_BYTES)
-          : await this.content(start, BLOCK_BYTES);
+    for (;;) {
+      const next = await this.overlay.takeFull(BLOCK_BYTES);
+      if (!next) return;
       const id = newBlockId(this.idBytes);
-      this.staged.push({ id, start, end });
-      this.stageFrom = end;
-      await this.stager.add(id, bytes);
+      this.staged.push({ id, start: next.start, end: next.end });
+      await this.stager.add(id, next.bytes);
     }
-  }
-
-  /** `length` bytes of the draft's content from `position`. */
-  private async content(position: number, length: number): Promise<Buffer> {
-    const out = Buffer.alloc(length);
-    for (const piece of this.written.pieces(position, position + length)) {
-      const at = piece.start - position;
-      if (piece.inside) {
-        const split = Math.min(piece.end, Math.max(piece.start, this.tail?.start ?? piece.end));
-        if (split > piece.start) {
-          (await this.spool.read(piece.start, split - piece.start)).copy(out, at);
-        }
-        if (split < piece.end) {
-          this.tail!.read(split, out.subarray(split - position, piece.end - position));
-        }
-      } else if (piece.start < this.baseLimit) {
-        const end = Math.min(piece.end, this.baseLimit);
-        await readBase(
-          this.blob,
-          this.base,
-          piece.start,
-          out.subarray(at, at + end - piece.start),
-          this.lock.path,
-        );
-      }
-    }
-    return out;
   }
 }

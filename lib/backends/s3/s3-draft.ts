@@ -1,8 +1,6 @@
 import { FileSystemError, lockLostError, type Draft, type DriverLock } from '../../core';
 import { BufferPool } from '../object-store/buffer-pool';
-import { IntervalSet } from '../object-store/interval-set';
-import { Spool } from '../object-store/spool';
-import { Tail } from '../object-store/tail';
+import { Overlay } from '../object-store/overlay';
 import { Uploads } from '../object-store/uploads';
 import { isConditionFailed, isNotFoundError, type S3Api, type WriteCondition } from './s3-api';
 import {
@@ -43,19 +41,12 @@ interface UploadedPart {
  * cannot overwrite a newer commit.
  */
 export class S3Draft implements Draft {
-  private length: number;
-  private baseLimit: number;
-  private readonly written = new IntervalSet();
-  private readonly spool = new Spool();
   private readonly pool = new BufferPool(PART_BYTES, UPLOAD_CONCURRENCY + 1);
   private readonly uploads = new Uploads(UPLOAD_CONCURRENCY, this.pool);
+  private readonly overlay: Overlay;
   /** Parts uploaded early, in content order; each still holds the content of its range. */
   private early: UploadedPart[] = [];
   private nextNumber = 0;
-  /** Where the next early part starts. */
-  private stageFrom: number;
-  /** The content of `[stageFrom, length)` while the writes run forward from there. */
-  private tail?: Tail;
   private multipart?: Promise<string>;
   private smallBaseMerged = false;
   private finished = false;
@@ -66,7 +57,7 @@ export class S3Draft implements Draft {
     private readonly lock: DriverLock,
     private readonly base: BaseVersion,
     /** False for a sequential draft: its bytes live in the tail until uploaded, nowhere else. */
-    private readonly keepsCopy: boolean,
+    keepsCopy: boolean,
     /**
      * How the commit is fenced: conditioned (`store`), conditioned and the ETag compared just
      * before completing a multipart upload (`checked`: the store ignores If-Match there), or not
@@ -74,9 +65,9 @@ export class S3Draft implements Draft {
      */
     private readonly fence: 'none' | 'store' | 'checked',
   ) {
-    this.length = base.size;
-    this.baseLimit = base.size;
-    this.stageFrom = base.size;
+    this.overlay = new Overlay(base.size, this.pool, keepsCopy, (position, out) =>
+      this.readBase(position, out),
+    );
   }
 
   static async create(
@@ -93,44 +84,27 @@ export class S3Draft implements Draft {
   }
 
   get size(): number {
-    return this.length;
+    return this.overlay.length;
   }
 
   async read(position: number, length: number): Promise<Buffer> {
-    this.assertCopy('read', position === this.length);
-    return this.content(position, Math.max(0, Math.min(length, this.length - position)));
+    this.assertCopy('read', position === this.size);
+    return this.overlay.content(position, Math.max(0, Math.min(length, this.size - position)));
   }
 
   async write(position: number, data: Buffer): Promise<void> {
-    this.assertCopy('write before its end', position === this.length);
+    this.assertCopy('write before its end', position === this.size);
     const end = position + data.length;
-    if (position >= this.length) await this.mergeSmallBase();
+    if (position >= this.size) await this.mergeSmallBase();
     if (this.early.some((p) => p.end > position && p.start < end)) this.dropEarly();
-    if (this.keepsCopy) await this.spool.write(position, data);
-    this.written.add(position, end);
-    if (this.tail?.end === position && position === this.length) {
-      this.tail.push(data);
-    } else if (position === this.length && position === this.stageFrom) {
-      this.tail = new Tail(position, this.pool);
-      this.tail.push(data);
-    } else {
-      this.tail = undefined;
-    }
-    this.length = Math.max(this.length, end);
+    await this.overlay.write(position, data);
     await this.uploadFullParts();
   }
 
   async truncate(size: number): Promise<void> {
-    this.assertCopy('truncate', size === this.length);
-    if (size !== this.length) this.tail = undefined;
-    if (size < this.length) {
-      this.written.clip(size);
-      if (this.early.some((p) => p.end > size)) this.dropEarly();
-      this.baseLimit = Math.min(this.baseLimit, size);
-      this.stageFrom = Math.min(this.stageFrom, size);
-      await this.spool.truncate(size);
-    }
-    this.length = size;
+    this.assertCopy('truncate', size === this.size);
+    if (size < this.size && this.early.some((p) => p.end > size)) this.dropEarly();
+    await this.overlay.truncate(size);
   }
 
   async commit(): Promise<void> {
@@ -145,9 +119,9 @@ export class S3Draft implements Draft {
           ? { ifMatch: this.base.etag }
           : { ifNoneMatch: '*' };
     try {
-      const copyable = this.copyableBase();
-      if (this.early.length === 0 && this.length <= PART_BYTES) {
-        const data = await this.content(0, this.length);
+      const copyable = this.overlay.untouchedBase();
+      if (this.early.length === 0 && this.size <= PART_BYTES) {
+        const data = await this.overlay.content(0, this.size);
         await this.api.put(this.key, data, condition);
         await this.discardUpload();
       } else {
@@ -163,13 +137,13 @@ export class S3Draft implements Draft {
     }
     this.finished = true;
     this.multipart = undefined;
-    await this.spool.dispose();
+    await this.overlay.dispose();
   }
 
   async discard(): Promise<void> {
     this.finished = true;
     await this.uploads.settle();
-    await this.spool.dispose();
+    await this.overlay.dispose();
     await this.discardUpload();
   }
 
@@ -181,19 +155,11 @@ export class S3Draft implements Draft {
     if (uploadId) await this.api.abortMultipart(this.key, uploadId);
   }
 
-  /** Base ranges no write touched, below the base limit. */
-  private copyableBase(): Array<{ start: number; end: number }> {
-    return this.written
-      .pieces(0, Math.min(this.baseLimit, this.length))
-      .filter((p) => !p.inside)
-      .map((p) => ({ start: p.start, end: p.end }));
-  }
-
   /** Uploads or copies what the early parts do not cover; every part of the upload, in order. */
   private async uploadRest(
     copyable: Array<{ start: number; end: number }>,
   ): Promise<Array<{ number: number; etag: string }>> {
-    const firstEarly = this.early[0]?.start ?? this.length;
+    const firstEarly = this.early[0]?.start ?? this.size;
     let plan = planParts(
       firstEarly,
       copyable.filter((r) => r.end <= firstEarly),
@@ -204,13 +170,13 @@ export class S3Draft implements Draft {
       this.early.length > 0 &&
       (!plan || plan.length > this.early[0].number - 1 || !this.earlyContiguous())
     ) {
-      if (!this.keepsCopy) {
+      if (!this.overlay.keepsCopy) {
         throw new FileSystemError('EIO', `Cannot plan the parts of '${this.lock.path}'`, {
           path: this.lock.path,
         });
       }
       this.dropEarly();
-      plan = planParts(this.length, copyable, true);
+      plan = planParts(this.size, copyable, true);
     }
     const numbered: Array<{ number: number; part: PlannedPart }> = (plan ?? []).map((part, i) => ({
       number: i + 1,
@@ -218,8 +184,8 @@ export class S3Draft implements Draft {
     }));
     // After the early parts: what the tail still holds.
     const tailStart = this.early.at(-1)?.end;
-    if (tailStart !== undefined && tailStart < this.length) {
-      const tail = planParts(this.length - tailStart, [], true)!;
+    if (tailStart !== undefined && tailStart < this.size) {
+      const tail = planParts(this.size - tailStart, [], true)!;
       let number = lastEarly!.number;
       for (const part of tail) {
         numbered.push({
@@ -261,7 +227,7 @@ export class S3Draft implements Draft {
           }
         });
       } else {
-        const data = await this.content(part.start, part.end - part.start);
+        const data = await this.overlay.content(part.start, part.end - part.start);
         await this.uploads.add(data, async (bytes) => {
           done.push({ number, etag: await this.api.uploadPart(this.key, uploadId, number, bytes) });
         });
@@ -283,8 +249,7 @@ export class S3Draft implements Draft {
   private dropEarly(): void {
     this.assertCopy('rewrite an uploaded part', false);
     this.early = [];
-    this.stageFrom = Number.POSITIVE_INFINITY;
-    this.tail = undefined;
+    this.overlay.stopStaging();
   }
 
   /**
@@ -294,40 +259,23 @@ export class S3Draft implements Draft {
   private async mergeSmallBase(): Promise<void> {
     if (this.smallBaseMerged) return;
     this.smallBaseMerged = true;
-    const size = this.baseLimit;
-    if (
-      size === 0 ||
-      size >= MIN_PART_BYTES ||
-      this.stageFrom !== this.length ||
-      this.length !== size
-    )
-      return;
-    if (this.written.overlaps(0, size)) return;
-    const bytes = await this.content(0, size);
-    if (this.keepsCopy) await this.spool.write(0, bytes);
-    this.written.add(0, size);
-    this.stageFrom = 0;
-    this.tail = new Tail(0, this.pool);
-    this.tail.push(bytes);
+    const { baseLimit, stageFrom, length, written } = this.overlay;
+    if (baseLimit === 0 || baseLimit >= MIN_PART_BYTES || stageFrom !== length) return;
+    if (length !== baseLimit || written.overlaps(0, baseLimit)) return;
+    await this.overlay.absorb(0);
   }
 
   /** Uploads every full part from `stageFrom` whose bytes are all known (ours or past the base). */
   private async uploadFullParts(): Promise<void> {
-    while (this.stageFrom + PART_BYTES <= this.length) {
-      const start = this.stageFrom;
-      const end = start + PART_BYTES;
-      if (start < this.baseLimit && !this.written.covers(start, Math.min(end, this.baseLimit)))
-        return;
-      if (this.nextNumber === 0) this.nextNumber = start === 0 ? 1 : PREFIX_PART_NUMBERS + 1;
+    while (this.overlay.fullReady(PART_BYTES)) {
+      if (this.nextNumber === 0) {
+        this.nextNumber = this.overlay.stageFrom === 0 ? 1 : PREFIX_PART_NUMBERS + 1;
+      }
       if (this.nextNumber > MAX_PARTS) return; // the rest goes at commit, which reports the limit
-      const bytes =
-        this.tail?.start === start
-          ? this.tail.take(PART_BYTES)
-          : await this.content(start, PART_BYTES);
-      const part: UploadedPart = { number: this.nextNumber++, start, end };
+      const next = (await this.overlay.takeFull(PART_BYTES))!;
+      const part: UploadedPart = { number: this.nextNumber++, start: next.start, end: next.end };
       this.early.push(part);
-      this.stageFrom = end;
-      await this.uploads.add(bytes, async (data) => {
+      await this.uploads.add(next.bytes, async (data) => {
         part.etag = await this.api.uploadPart(this.key, await this.uploadId(), part.number, data);
       });
     }
@@ -340,7 +288,7 @@ export class S3Draft implements Draft {
 
   /** A sequential draft has no copy to read back: the facade never asks it to. */
   private assertCopy(operation: string, harmless: boolean): void {
-    if (!this.keepsCopy && !harmless) {
+    if (!this.overlay.keepsCopy && !harmless) {
       throw new FileSystemError(
         'EIO',
         `A sequential s3 draft of '${this.lock.path}' cannot ${operation}`,
@@ -349,39 +297,14 @@ export class S3Draft implements Draft {
     }
   }
 
-  /** `length` bytes of the draft's content from `position`. */
-  private async content(position: number, length: number): Promise<Buffer> {
-    const out = Buffer.alloc(length);
-    for (const piece of this.written.pieces(position, position + length)) {
-      const at = piece.start - position;
-      if (piece.inside) {
-        const split = Math.min(piece.end, Math.max(piece.start, this.tail?.start ?? piece.end));
-        if (split > piece.start) {
-          (await this.spool.read(piece.start, split - piece.start)).copy(out, at);
-        }
-        if (split < piece.end) {
-          this.tail!.read(split, out.subarray(split - position, piece.end - position));
-        }
-      } else if (piece.start < this.baseLimit) {
-        const end = Math.min(piece.end, this.baseLimit);
-        try {
-          await fillPinned(
-            this.api,
-            this.key,
-            out.subarray(at, at + end - piece.start),
-            piece.start,
-            {
-              etag: this.base.etag,
-            },
-          );
-        } catch (error) {
-          // Changed under our lock: someone took it over.
-          if (isConditionFailed(error) || isNotFoundError(error))
-            throw lockLostError(this.lock.path);
-          throw error;
-        }
-      }
+  /** The base version's bytes from `position`, pinned on its ETag. */
+  private async readBase(position: number, out: Buffer): Promise<void> {
+    try {
+      await fillPinned(this.api, this.key, out, position, { etag: this.base.etag });
+    } catch (error) {
+      // Changed under our lock: someone took it over.
+      if (isConditionFailed(error) || isNotFoundError(error)) throw lockLostError(this.lock.path);
+      throw error;
     }
-    return out;
   }
 }
