@@ -125,7 +125,7 @@ export class RedisDraft implements Draft {
     const reply = Number(
       await COMMIT.run(
         client,
-        [lock.key, dataKey, tempKey],
+        [lock.key, dataKey, tempKey, lock.legacyKey],
         [lock.token, mode, this.tail.content(), String(this.t.ttlSeconds ?? 0), '1', this.flushed],
       ),
     );

@@ -45,7 +45,12 @@ export class RedisDriver implements StorageDriver {
   }
 
   lock(path: string, ttlMs: number): Promise<DriverLock | undefined> {
-    return RedisLock.acquire(this.client, path, this.keys.lock(path), ttlMs);
+    return RedisLock.acquire(
+      this.client,
+      path,
+      { lock: this.keys.lock(path), legacyLock: this.keys.legacyLock(path) },
+      ttlMs,
+    );
   }
 
   async stat(path: string): Promise<FileStat | undefined> {
@@ -149,7 +154,7 @@ export class RedisDriver implements StorageDriver {
     checkSize(path, data.length);
     const reply = await WRITE_WHOLE.run(
       this.client,
-      [this.keys.lock(path), this.keys.data(path)],
+      [this.keys.lock(path), this.keys.data(path), this.keys.legacyLock(path)],
       [data, exclusive ? '1' : '0', String(this.ttlSeconds ?? 0)],
     );
     return reply as 'written' | 'locked' | 'exists';
@@ -158,7 +163,7 @@ export class RedisDriver implements StorageDriver {
   async deleteUnlocked(path: string): Promise<'deleted' | 'missing' | 'locked'> {
     const reply = await DELETE_UNLOCKED.run(
       this.client,
-      [this.keys.lock(path), this.keys.data(path)],
+      [this.keys.lock(path), this.keys.data(path), this.keys.legacyLock(path)],
       [],
     );
     return reply as 'deleted' | 'missing' | 'locked';

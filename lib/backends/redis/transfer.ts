@@ -78,7 +78,7 @@ async function copyAcrossSlots(
   const commit = async (mode: 'set' | 'rename', bytes: Buffer) => {
     const reply = await COMMIT.run(
       client,
-      [lock.key, toKey, tempKey],
+      [lock.key, toKey, tempKey, lock.legacyKey],
       [lock.token, mode, bytes, ttl, '0', size],
     );
     if (Number(reply) !== 1) throw lockLostError(to);
