@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { DriverLock } from '../../core';
 import { orphanTtlMs } from './limits';
+import { foreignKeyError } from './redis-errors';
 import { ACQUIRE_LOCK, RELEASE_LOCK, RENEW_LOCK } from './scripts';
 
 /** A random, unguessable token. */
@@ -10,7 +11,8 @@ export function newToken(): string {
 }
 
 /**
- * A lease on a path: its lock key set to our token with a TTL, when neither it nor its 0.1 name
+ * A lease on a path whose key is a string or nothing (acquire throws FileExistsError for another
+ * kind, which aiofs leaves alone): its lock key set to our token with a TTL, when neither it nor its 0.1 name
  * (`legacyKey`, held too) is set; renewed and released by Lua scripts that act only while the
  * key still holds our token. Keys attached to it (a draft's temp key) are kept alive by the same
  * renewal.
@@ -31,12 +33,18 @@ export class RedisLock implements DriverLock {
   static async acquire(
     client: Redis,
     path: string,
-    keys: { lock: string; legacyLock: string },
+    keys: { lock: string; legacyLock: string; data: string },
     ttlMs: number,
   ): Promise<RedisLock | undefined> {
     const token = newToken();
-    const reply = await ACQUIRE_LOCK.run(client, [keys.lock, keys.legacyLock], [token, ttlMs]);
-    return Number(reply) === 1
+    const reply = await ACQUIRE_LOCK.run(
+      client,
+      [keys.lock, keys.legacyLock, keys.data],
+      [token, ttlMs],
+    );
+    // The type of a key that is not a file: no lock on it, as nothing may write it.
+    if (typeof reply === 'string') throw foreignKeyError(path, reply);
+    return reply === 1
       ? new RedisLock(client, path, keys.lock, keys.legacyLock, token, ttlMs)
       : undefined;
   }

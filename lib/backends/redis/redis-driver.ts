@@ -18,8 +18,8 @@ import { scanKeys } from './list';
 import { asRedisLock, newToken, RedisLock } from './lock';
 import { snapshotStream } from './read-stream';
 import { snapshotReader } from './reader';
-import { translateRedisError } from './redis-errors';
-import { DELETE_LOCKED, DELETE_UNLOCKED, READ_RANGE, STAT, WRITE_WHOLE } from './scripts';
+import { foreignKeyError, translateRedisError } from './redis-errors';
+import { DELETE_LOCKED, DELETE_UNLOCKED, READ_RANGE, STAT, TYPE_OF, WRITE_WHOLE } from './scripts';
 import { takeSnapshot } from './snapshot';
 import { transfer } from './transfer';
 
@@ -48,9 +48,21 @@ export class RedisDriver implements StorageDriver {
     return RedisLock.acquire(
       this.client,
       path,
-      { lock: this.keys.lock(path), legacyLock: this.keys.legacyLock(path) },
+      {
+        lock: this.keys.lock(path),
+        legacyLock: this.keys.legacyLock(path),
+        data: this.keys.data(path),
+      },
       ttlMs,
     );
+  }
+
+  /** A key of another kind than a string is not a file: no call may write or delete it. */
+  async existsForWrite(path: string): Promise<boolean> {
+    const kind = String(await TYPE_OF.run(this.client, [this.keys.data(path)], []));
+    if (kind === 'none') return false;
+    if (kind === 'string') return true;
+    throw foreignKeyError(path, kind);
   }
 
   async stat(path: string): Promise<FileStat | undefined> {
@@ -157,7 +169,8 @@ export class RedisDriver implements StorageDriver {
       [this.keys.lock(path), this.keys.data(path), this.keys.legacyLock(path)],
       [data, exclusive ? '1' : '0', String(this.ttlSeconds ?? 0)],
     );
-    return reply as 'written' | 'locked' | 'exists';
+    if (reply === 'written' || reply === 'locked' || reply === 'exists') return reply;
+    throw foreignKeyError(path, String(reply));
   }
 
   async deleteUnlocked(path: string): Promise<'deleted' | 'missing' | 'locked'> {
@@ -166,7 +179,8 @@ export class RedisDriver implements StorageDriver {
       [this.keys.lock(path), this.keys.data(path), this.keys.legacyLock(path)],
       [],
     );
-    return reply as 'deleted' | 'missing' | 'locked';
+    if (reply === 'deleted' || reply === 'missing' || reply === 'locked') return reply;
+    throw foreignKeyError(path, String(reply));
   }
 
   ping(): Promise<void> {

@@ -1,4 +1,9 @@
-import { BackendUnavailableError, FileNotFoundError, FileSystemError } from '../../core';
+import {
+  BackendUnavailableError,
+  FileExistsError,
+  FileNotFoundError,
+  FileSystemError,
+} from '../../core';
 import { redactUrl } from '../redact';
 
 /** Thrown by aiofs itself when it finds no server to talk to (e.g. a cluster with no master). */
@@ -24,6 +29,16 @@ const CONNECTION_MESSAGES =
 /** Replies of a server that is there but cannot serve now, or refuses who we are. */
 const UNAVAILABLE_REPLIES =
   /^(LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|BUSY|READONLY|NOREPLICAS|NOAUTH|WRONGPASS)\b/;
+
+/**
+ * A call that would write or delete `path`, whose key holds another kind than a string: another
+ * application's key, which aiofs leaves alone.
+ */
+export function foreignKeyError(path: string, kind: string): FileExistsError {
+  return new FileExistsError(path, {
+    message: `'${path}' is not a file: its Redis key holds a ${kind}, which aiofs leaves alone`,
+  });
+}
 
 /** One line about `error`, without secrets. */
 function describe(error: Error & { code?: unknown }): string {
