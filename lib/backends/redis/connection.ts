@@ -23,8 +23,14 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).u
 
 const reconnectDelay = (attempt: number) => Math.min(50 * attempt, 1000);
 
+/** ioredis's default connectTimeout. */
+const IOREDIS_CONNECT_TIMEOUT_MS = 10_000;
+
 /** The client aiofs talks through, and whether it owns it. */
 export class RedisConnection {
+  /** Until the client has been ready once: a caller's client may still be connecting. */
+  private firstReady?: Promise<void>;
+
   constructor(
     /** Commands go through this; a Cluster routes them by key. */
     readonly client: Redis,
@@ -35,11 +41,25 @@ export class RedisConnection {
     private readonly watchdog?: HangWatchdog,
   ) {}
 
+  /**
+   * Waits, on the first call only, for a caller's client that is still connecting (or lazy) to
+   * be ready, bounded by its connect timeout: a Cluster knows its masters and slots only then.
+   * Later calls fail fast while a client reconnects, as the commands themselves do.
+   */
+  ready(): Promise<void> {
+    const client = this.cluster ?? this.client;
+    if (client.status === 'ready') this.firstReady ??= Promise.resolve();
+    this.firstReady ??= untilReady(client).catch((error: unknown) => {
+      this.firstReady = undefined; // the next call tries again
+      throw error;
+    });
+    return this.firstReady;
+  }
+
   /** The servers holding data: the one server, or every cluster master. */
   async masters(): Promise<Redis[]> {
+    await this.ready();
     if (!this.cluster) return [this.client];
-    // A caller's lazy Cluster knows its nodes once connected.
-    if (this.cluster.status === 'wait') await this.cluster.connect();
     const masters = this.cluster.nodes('master');
     if (masters.length === 0) throw new RedisNotConnectedError('no Redis Cluster master is known');
     // A master whose connection ended leaves the pool, but its slots still point at it: a scan
@@ -62,6 +82,7 @@ export class RedisConnection {
 
   /** PING; on a cluster, CLUSTER INFO of every master, which must say cluster_state:ok. */
   async ping(): Promise<void> {
+    await this.ready();
     if (!this.cluster) {
       await this.client.ping();
       return;
@@ -90,6 +111,39 @@ export class RedisConnection {
     }
     client.disconnect();
     if (client.status !== 'end') await Promise.race([ended, delay(1000)]);
+  }
+}
+
+/** Resolves once `client` is ready; rejects when it ends or its connect timeout passes first. */
+async function untilReady(client: Redis | Cluster): Promise<void> {
+  const options = client.isCluster
+    ? (client as Cluster).options.redisOptions
+    : (client as Redis).options;
+  const timeoutMs = options?.connectTimeout ?? IOREDIS_CONNECT_TIMEOUT_MS;
+  const what = client.isCluster ? 'The Redis Cluster' : 'The Redis client';
+  if (client.status === 'end') throw new RedisNotConnectedError(`${what} was closed`);
+  // A lazy client connects at its first command; connect() starts it (its failure is reported
+  // by the wait below).
+  if (client.status === 'wait') client.connect().catch(() => undefined);
+  let onReady!: () => void;
+  let onEnd!: () => void;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      onReady = resolve;
+      onEnd = () => reject(new RedisNotConnectedError(`${what} closed before it was ready`));
+      client.once('ready', onReady);
+      client.once('end', onEnd);
+      timer = setTimeout(
+        () => reject(new RedisNotConnectedError(`${what} was not ready within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      if (client.status === 'ready') resolve();
+    });
+  } finally {
+    clearTimeout(timer);
+    client.off('ready', onReady);
+    client.off('end', onEnd);
   }
 }
 
