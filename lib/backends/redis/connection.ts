@@ -2,9 +2,11 @@ import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import { BackendUnavailableError } from '../../core';
 import { loadSdk } from '../load-sdk';
 import { redactUrl } from '../redact';
+import { scrubbedError } from '../scrub';
 import type { RedisSettings } from './check-options';
 import { HangWatchdog } from './hang-watchdog';
 import { RedisNotConnectedError, translateRedisError } from './redis-errors';
+import { parseRedisUrl } from './redis-url';
 
 type IoRedis = typeof import('ioredis');
 
@@ -39,7 +41,11 @@ export class RedisConnection {
     /** host:port (or several), never a secret. */
     readonly location: string,
     private readonly watchdog?: HangWatchdog,
-  ) {}
+  ) {
+    const used = cluster ?? client;
+    if (used.status === 'ready') this.firstReady = Promise.resolve();
+    else used.once('ready', () => (this.firstReady ??= Promise.resolve()));
+  }
 
   /**
    * Waits, on the first call only, for a caller's client that is still connecting (or lazy) to
@@ -48,7 +54,6 @@ export class RedisConnection {
    */
   ready(): Promise<void> {
     const client = this.cluster ?? this.client;
-    if (client.status === 'ready') this.firstReady ??= Promise.resolve();
     this.firstReady ??= untilReady(client).catch((error: unknown) => {
       this.firstReady = undefined; // the next call tries again
       throw error;
@@ -147,11 +152,6 @@ async function untilReady(client: Redis | Cluster): Promise<void> {
   }
 }
 
-function urlLocation(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.hostname}:${parsed.port || 6379}`;
-}
-
 function clientLocation(client: Redis | Cluster): string {
   if (client.isCluster) {
     const { startupNodes: nodes } = client as unknown as {
@@ -184,15 +184,23 @@ export async function connectRedis(settings: RedisSettings): Promise<RedisConnec
   // once, and leaves no reconnection behind. Reconnection is switched on once connected.
   let keepReconnecting: () => void;
   if (source.kind === 'url') {
-    location = urlLocation(source.url);
+    // Parsed here, not by ioredis (Node's legacy parser may read a host out of a password).
+    const url = parseRedisUrl(source.url);
+    location = url.location;
+    const { query, tls, ...fromUrl } = url.options;
+    // As ioredis does with a URL: its parts and query win over the options; rediss:// means TLS
+    // unless the options say how.
     const options: RedisOptions = {
       ...NODE_OPTIONS,
       enableOfflineQueue: false,
       retryStrategy: reconnectDelay,
       ...settings.redisOptions,
+      ...query,
+      ...fromUrl,
+      ...(tls && settings.redisOptions.tls === undefined ? { tls: {} } : {}),
       lazyConnect: true,
-    };
-    const redis = new sdk.Redis(source.url, { ...options, retryStrategy: () => null });
+    } as RedisOptions;
+    const redis = new sdk.Redis({ ...options, retryStrategy: () => null });
     keepReconnecting = () => (redis.options.retryStrategy = options.retryStrategy);
     client = redis;
   } else {
@@ -221,7 +229,10 @@ export async function connectRedis(settings: RedisSettings): Promise<RedisConnec
     const cause = reason ?? error;
     throw (
       translateRedisError(cause, location) ??
-      new BackendUnavailableError('redis', location, { cause })
+      new BackendUnavailableError('redis', location, {
+        cause: scrubbedError(cause),
+        detail: 'could not connect',
+      })
     );
   }
   keepReconnecting();

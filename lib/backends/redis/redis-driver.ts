@@ -18,7 +18,7 @@ import { scanKeys } from './list';
 import { asRedisLock, newToken, RedisLock } from './lock';
 import { snapshotStream } from './read-stream';
 import { snapshotReader } from './reader';
-import { foreignKeyError, translateRedisError } from './redis-errors';
+import { foreignKeyError, otherRedisError, translateRedisError } from './redis-errors';
 import { DELETE_LOCKED, DELETE_UNLOCKED, READ_RANGE, STAT, TYPE_OF, WRITE_WHOLE } from './scripts';
 import { takeSnapshot } from './snapshot';
 import { transfer } from './transfer';
@@ -191,8 +191,8 @@ export class RedisDriver implements StorageDriver {
     return this.connection.close();
   }
 
-  translateError(error: unknown, path?: string): Error | undefined {
-    return translateRedisError(error, this.location, path);
+  translateError(error: unknown, path?: string): Error {
+    return translateRedisError(error, this.location, path) ?? otherRedisError(error, path);
   }
 
   private transfer(
@@ -221,13 +221,6 @@ export class RedisDriver implements StorageDriver {
 
   /** An error for a stream's consumer, typed as the facade would. */
   private typed(error: unknown, path: string): Error {
-    if (error instanceof FileSystemError) return error;
-    return (
-      this.translateError(error, path) ??
-      new FileSystemError('EIO', `redis backend failed on '${path}': ${String(error)}`, {
-        path,
-        cause: error,
-      })
-    );
+    return error instanceof FileSystemError ? error : this.translateError(error, path);
   }
 }
