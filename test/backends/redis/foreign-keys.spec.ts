@@ -13,7 +13,7 @@ import {
 import type { RedisDriver } from '../../../lib/backends/redis';
 import { keySlot } from '../../../lib/backends/redis/key-slot';
 import { caught } from '../../conformance/expect-error';
-import { clusterNodes, describeRedis, freshPrefix, redisUrl } from './redis-env';
+import { describeRedis, freshPrefix, TOPOLOGIES, useCleanup } from './redis-env';
 
 const MiB = 1024 * 1024;
 
@@ -61,36 +61,20 @@ function writePaths(
   ];
 }
 
-const topologies = [
-  { name: 'one server', options: () => ({ url: redisUrl }), raw: () => new Redis(redisUrl) },
-  {
-    name: 'cluster',
-    options: () => ({ cluster: { nodes: clusterNodes } }),
-    raw: () => new Cluster(clusterNodes),
-  },
-];
-
 describeRedis("redis: another application's keys are left alone", () => {
-  const opened: FileLikeSystem[] = [];
-  const clients: Array<Redis | Cluster> = [];
-  afterEach(async () => {
-    await Promise.allSettled(opened.splice(0).map((fs) => fs.close()));
-    for (const client of clients.splice(0)) client.disconnect();
-  });
+  const keep = useCleanup();
 
-  describe.each(topologies)('$name', (topology) => {
-    const setUp = async (extra: Partial<RedisFileSystemOptions> = {}) => {
+  describe.each(TOPOLOGIES)('$name', (topology) => {
+    const setUp = async () => {
       const prefix = freshPrefix('foreign');
-      const fs = await createFileSystem({
-        backend: 'redis',
-        ...topology.options(),
-        keyPrefix: prefix,
-        ...extra,
-      } as RedisFileSystemOptions);
-      opened.push(fs);
-      const raw = topology.raw();
-      clients.push(raw);
-      return { fs, raw, prefix };
+      const fs = keep(
+        await createFileSystem({
+          backend: 'redis',
+          ...topology.options(),
+          keyPrefix: prefix,
+        } as RedisFileSystemOptions),
+      );
+      return { fs, raw: keep(topology.raw()), prefix };
     };
 
     test.each(KINDS)(

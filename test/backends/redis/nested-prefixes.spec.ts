@@ -8,7 +8,7 @@ import {
 } from '../../../lib';
 import { keySlot } from '../../../lib/backends/redis/key-slot';
 import { caught, sleep } from '../../conformance/expect-error';
-import { clusterNodes, describeRedis, redisUrl } from './redis-env';
+import { describeRedis, redisUrl, TOPOLOGIES, useCleanup } from './redis-env';
 
 /** Two ways of naming one data key: a key prefix and a path, with the prefix nested in the other. */
 interface Naming {
@@ -34,23 +34,6 @@ function namings(): Array<{ name: string; key: string; a: Naming; b: Naming }> {
   ];
 }
 
-const topologies: Array<{
-  name: string;
-  options: () => Partial<RedisFileSystemOptions>;
-  raw: () => Redis | Cluster;
-}> = [
-  {
-    name: 'one server',
-    options: () => ({ url: redisUrl }),
-    raw: () => new Redis(redisUrl),
-  },
-  {
-    name: 'cluster',
-    options: () => ({ cluster: { nodes: clusterNodes } }),
-    raw: () => new Cluster(clusterNodes),
-  },
-];
-
 /** Every key of the cluster or server that starts with `start`. */
 async function keysStartingWith(raw: Redis | Cluster, start: string): Promise<string[]> {
   const nodes = raw instanceof Cluster ? raw.nodes('master') : [raw];
@@ -60,29 +43,19 @@ async function keysStartingWith(raw: Redis | Cluster, start: string): Promise<st
 }
 
 describeRedis('redis: one lock per data key, whatever prefix names it', () => {
-  const opened: FileLikeSystem[] = [];
-  const clients: Array<Redis | Cluster> = [];
-  afterEach(async () => {
-    await Promise.allSettled(opened.splice(0).map((fs) => fs.close()));
-    for (const client of clients.splice(0)) client.disconnect();
-  });
+  const keep = useCleanup();
 
-  describe.each(topologies)('$name', (topology) => {
-    const open = async (naming: Naming, lockTtlMs?: number) => {
-      const fs = await createFileSystem({
-        backend: 'redis',
-        ...topology.options(),
-        keyPrefix: naming.prefix,
-        lockTtlMs,
-      } as RedisFileSystemOptions);
-      opened.push(fs);
-      return fs;
-    };
-    const raw = () => {
-      const client = topology.raw();
-      clients.push(client);
-      return client;
-    };
+  describe.each(TOPOLOGIES)('$name', (topology) => {
+    const open = async (naming: Naming, lockTtlMs?: number) =>
+      keep(
+        await createFileSystem({
+          backend: 'redis',
+          ...topology.options(),
+          keyPrefix: naming.prefix,
+          lockTtlMs,
+        } as RedisFileSystemOptions),
+      );
+    const raw = () => keep(topology.raw());
 
     test.each(namings())(
       '$name: a writer on either name blocks every writer on the other',
@@ -163,10 +136,10 @@ describeRedis('redis: one lock per data key, whatever prefix names it', () => {
 
     test('a path locked by a 0.1 writer is locked here too', async () => {
       const prefix = `up${randomBytes(5).toString('hex')}:`;
-      const fs = await createFileSystem({ backend: 'redis', url: redisUrl, keyPrefix: prefix });
-      opened.push(fs);
-      const client = new Redis(redisUrl);
-      clients.push(client);
+      const fs = keep(
+        await createFileSystem({ backend: 'redis', url: redisUrl, keyPrefix: prefix }),
+      );
+      const client = keep(new Redis(redisUrl));
       await fs.writeFile('dir/f', 'before');
       // What 0.1's open(w) sends.
       expect(await client.set(v01Lock(prefix, `${prefix}dir:f`), 'v01', 'PX', 60_000, 'NX')).toBe(
@@ -188,10 +161,10 @@ describeRedis('redis: one lock per data key, whatever prefix names it', () => {
 
     test("a writer here holds the 0.1 name too, which 0.1's lock and writeFile refuse", async () => {
       const prefix = `up${randomBytes(5).toString('hex')}:`;
-      const fs = await createFileSystem({ backend: 'redis', url: redisUrl, keyPrefix: prefix });
-      opened.push(fs);
-      const client = new Redis(redisUrl);
-      clients.push(client);
+      const fs = keep(
+        await createFileSystem({ backend: 'redis', url: redisUrl, keyPrefix: prefix }),
+      );
+      const client = keep(new Redis(redisUrl));
       const legacy = v01Lock(prefix, `${prefix}dir:f`);
       const w = await fs.open('dir/f', 'w');
       // 0.1's open(w): SET NX; its writeFile and rm: refused when the key EXISTS.
