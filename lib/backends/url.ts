@@ -55,7 +55,7 @@ export function parseFileSystemUrl(url: string): FileSystemOptions {
   switch (scheme) {
     case 'memory':
       if (!/^memory:(\/\/)?$/i.test(base))
-        throw new InvalidArgumentError(`A memory URL is just memory:// (got ${url})`);
+        throw new InvalidArgumentError(`A memory URL is just memory:// (got ${redactUrl(url)})`);
       checkKnown(params, ['lockTtlMs'], url);
       return { backend: 'memory', ...commonQuery(params, url) };
     case 'file': {
@@ -67,7 +67,7 @@ export function parseFileSystemUrl(url: string): FileSystemOptions {
           root = fileURLToPath(base);
         } catch (error) {
           throw new InvalidArgumentError(
-            `Invalid file URL ${url}: ${(error as Error).message}; use file:///abs/dir or file:./rel`,
+            `Invalid file URL ${redactUrl(url)}: ${(error as Error).message}; use file:///abs/dir or file:./rel`,
             { cause: error },
           );
         }
@@ -76,14 +76,14 @@ export function parseFileSystemUrl(url: string): FileSystemOptions {
           root = nodePath.resolve(decodeURIComponent(rest));
         } catch (error) {
           throw new InvalidArgumentError(
-            `Invalid file URL ${url}: a malformed %-escape; use file:///abs/dir or file:./rel`,
+            `Invalid file URL ${redactUrl(url)}: a malformed %-escape; use file:///abs/dir or file:./rel`,
             { cause: error },
           );
         }
       }
       if (!rest || rest === '//')
         throw new InvalidArgumentError(
-          `A file URL needs a folder: file:///abs/dir or file:./rel (got ${url})`,
+          `A file URL needs a folder: file:///abs/dir or file:./rel (got ${redactUrl(url)})`,
         );
       const durable = params.get('durable');
       return {
