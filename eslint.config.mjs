@@ -12,6 +12,7 @@ export default tseslint.config(
       'coverage/',
       'data/',
       '.cache/',
+      '.aiofs-test/',
     ],
   },
   js.configs.recommended,
@@ -75,7 +76,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.js', '**/*.mjs'],
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',
       globals: {
@@ -83,6 +84,9 @@ export default tseslint.config(
         module: 'writable',
         __dirname: 'readonly',
         process: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
       },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
