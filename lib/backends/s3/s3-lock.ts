@@ -74,6 +74,9 @@ export class S3Locks {
 
 export class S3Lock implements DriverLock {
   private nonce = 0;
+  /** The renewal in flight: a release waits for it, or it would delete with a stale ETag. */
+  private renewing?: Promise<boolean>;
+  private released = false;
 
   constructor(
     readonly path: string,
@@ -85,7 +88,15 @@ export class S3Lock implements DriverLock {
     private readonly conditionalDelete: boolean,
   ) {}
 
-  async renew(): Promise<boolean> {
+  renew(): Promise<boolean> {
+    if (this.released) return Promise.resolve(false);
+    const renewal = (this.renewing ?? Promise.resolve(true)).then(() => this.renewOnce());
+    this.renewing = renewal.catch(() => false);
+    return renewal;
+  }
+
+  private async renewOnce(): Promise<boolean> {
+    if (this.released) return false;
     try {
       this.etag = await this.api.put(
         this.key,
@@ -101,6 +112,8 @@ export class S3Lock implements DriverLock {
   }
 
   async release(): Promise<void> {
+    this.released = true;
+    await this.renewing;
     try {
       if (!this.conditionalDelete) {
         // The store ignores If-Match on DELETE: compare first (a short race remains; see docs/s3.md).

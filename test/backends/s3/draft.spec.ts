@@ -30,6 +30,11 @@ import {
 
 const MiB = 1024 * 1024;
 
+interface S3LockLike {
+  renew(): Promise<boolean>;
+  release(): Promise<void>;
+}
+
 /** A caller's client that records the name and body size of every command it sends. */
 function recordingClient(url = endpoint): {
   client: S3Client;
@@ -223,6 +228,26 @@ describeS3('s3: multipart drafts, fenced commits, pinned reads', () => {
     await f.close();
     expect(await caught(w.close())).toBeInstanceOf(BlockingIOError);
     expect((await fresh.readFile('f.txt')).toString()).toBe('taken over');
+  });
+
+  test('renewals at once all hold; a release racing a renewal still removes the lock object', async () => {
+    const { fs, bucket } = await store();
+    const driver = (
+      fs as unknown as { driver: { lock(p: string, t: number): Promise<S3LockLike> } }
+    ).driver;
+    for (let round = 0; round < 20; round++) {
+      const lock = (await driver.lock('raced.txt', 30_000))!;
+      const renewals = [lock.renew(), lock.renew()];
+      await new Promise((resolve) => setTimeout(resolve, round % 5)); // a renewal in flight
+      const released = lock.release();
+      await Promise.all(renewals); // true, or false once released: never a stale ETag left
+      await released;
+      const keys = (await raw.send(new ListObjectsV2Command({ Bucket: bucket }))).Contents ?? [];
+      expect({ round, left: keys.map((k) => k.Key) }).toEqual({ round, left: [] });
+    }
+    const a = (await driver.lock('twice.txt', 30_000))!;
+    expect(await Promise.all([a.renew(), a.renew(), a.renew()])).toEqual([true, true, true]);
+    await a.release();
   });
 
   test('a live lock is never taken over, however often others try', async () => {
