@@ -2,4 +2,4 @@ export { createFileSystem, registerBackend, knownBackends, type BackendFactory }
 export { parseFileSystemUrl } from './url';
 export type * from './file-system-options';
 export { loadSdk, loadPackage } from './load-sdk';
-export { redactUrl } from './redact';
+export { redactText, redactUrl } from './redact';

@@ -1,5 +1,6 @@
 import { loadSdk, parseFileSystemUrl, type FileSystemOptions } from '../backends';
 import { InvalidArgumentError } from '../core';
+import { redactUrl } from '../backends/redact';
 import { DEFAULT_FILE_SYSTEM_NAME } from './aiofs.constants';
 
 /** Reads one variable; `process.env`, a plain object, or a `ConfigService`'s `get`. */
@@ -106,12 +107,13 @@ export function aiofsOptionsFromConfig(
 
 function parseNodes(variable: string, value: string): Array<{ host: string; port: number }> {
   return value.split(',').map((entry) => {
-    const match = /^\s*\[?([^\]\s]+?)\]?:(\d+)\s*$/.exec(entry);
+    // A host never holds '@', '/' or a space: such an entry may carry a password.
+    const match = /^\s*(?:\[([^\]\s@/]+)\]|([^[\]\s@/]+)):(\d+)\s*$/.exec(entry);
     if (!match)
       throw new InvalidArgumentError(
-        `${variable} is a comma-separated list of host:port, e.g. ${variable}=10.0.0.1:7000,10.0.0.2:7000 (got '${entry}')`,
+        `${variable} is a comma-separated list of host:port, e.g. ${variable}=10.0.0.1:7000,10.0.0.2:7000 (got '${redactUrl(entry)}')`,
       );
-    return { host: match[1], port: Number(match[2]) };
+    return { host: match[1] ?? match[2], port: Number(match[3]) };
   });
 }
 
