@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import { Logger, StreamableFile } from '@nestjs/common';
 import { InvalidArgumentError, type FileLikeSystem, type FileStat } from '../core';
 import { parseRange } from './byte-range';
@@ -85,20 +86,25 @@ function setHeaders(
   }
 }
 
-/** Sets the response up for an answer without a body (304 or HEAD); Nest then ends it. */
+/**
+ * Sets the response up for an answer without a body. A 304 returns undefined: Nest ends it with
+ * Express's `send()`, which drops the content headers. A HEAD returns an empty body: `send()`
+ * would apply Express's own freshness rules to it (and answer 304 to an If-Modified-Since in the
+ * future, which RFC 9110 §13.1.3 says to ignore).
+ */
 function answerWithoutBody(
   response: ServerResponse,
   stat: FileStat,
   answer: Answer,
   options: ServeFileOptions,
-): undefined {
+): StreamableFile | undefined {
   if (answer.status === 304) {
     response.statusCode = 304;
     setValidators(response, stat, options);
-  } else {
-    setHeaders(response, stat, answer, options);
+    return undefined;
   }
-  return undefined;
+  setHeaders(response, stat, answer, options);
+  return new StreamableFile(Readable.from([]));
 }
 
 /**
@@ -107,7 +113,7 @@ function answerWithoutBody(
  * (304), Accept-Ranges, Content-Type, Content-Disposition (RFC 6266), ETag and Last-Modified.
  *
  * Use it in a handler with `@Res({ passthrough: true })` and return what it returns: a
- * `StreamableFile` for a body, undefined for 304 and HEAD. A missing file rejects with
+ * `StreamableFile` (empty for HEAD), or undefined for a 304. A missing file rejects with
  * `FileNotFoundError`, a 412 with `PreconditionFailedError`, a 416 with `RangeNotSatisfiableError`
  * (`AiofsExceptionFilter` answers them). No lock is taken.
  *
