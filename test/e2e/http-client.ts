@@ -52,18 +52,22 @@ export async function abortUpload(
     agent: false,
     headers: { 'Content-Length': String(parts.declared), ...parts.headers },
   });
+  let answered = false;
   const outcome = new Promise<void>((resolve) => {
     req.on('error', () => resolve());
     req.on('close', () => resolve());
     req.on('response', (res) => {
+      answered = true; // e.g. 423: the server will not read the body
       res.resume();
       resolve();
     });
   });
   if (parts.head) req.write(parts.head);
   const chunk = Buffer.alloc(64 * 1024, 'p');
-  for (let sent = 0; sent < parts.filler; sent += chunk.length) {
-    if (!req.write(chunk)) await new Promise((resolve) => req.once('drain', resolve));
+  for (let sent = 0; sent < parts.filler && !answered; sent += chunk.length) {
+    if (!req.write(chunk)) {
+      await Promise.race([new Promise((resolve) => req.once('drain', resolve)), outcome]);
+    }
   }
   req.destroy();
   await outcome;
