@@ -22,6 +22,12 @@ export interface SampleTarget {
    * snapshots, uncommitted blocks — for the checks that an aborted upload leaves nothing.
    */
   leftovers?(env: Record<string, string>): Promise<string[]>;
+  /**
+   * Azure: blobs holding staged blocks that no commit took (reported, not asserted: the service
+   * keeps them until the blob's next block-list commit or for 7 days, and Azurite keeps listing
+   * them even after the blob is deleted or overwritten).
+   */
+  uncommittedBlocks?(env: Record<string, string>): Promise<string[]>;
   /** What must never reach a client: a disk path, a key prefix, a key. */
   secrets(env: Record<string, string>): string[];
 }
@@ -79,27 +85,29 @@ async function redisLeftovers(url: string, prefix: string, cluster?: string): Pr
   return found;
 }
 
-async function azureLeftovers(env: Record<string, string>): Promise<string[]> {
-  const container = BlobServiceClient.fromConnectionString(
+function azureContainer(env: Record<string, string>) {
+  return BlobServiceClient.fromConnectionString(
     env.AIOFS_AZURE_CONNECTION_STRING,
   ).getContainerClient(env.AIOFS_URL.replace('azure://', ''));
+}
+
+/** aiofs's own blobs (lock blobs) and reader snapshots left in the container. */
+async function azureLeftovers(env: Record<string, string>): Promise<string[]> {
   const found: string[] = [];
-  for await (const blob of container.listBlobsFlat({
-    includeSnapshots: true,
-    includeUncommitedBlobs: true,
-  })) {
+  for await (const blob of azureContainer(env).listBlobsFlat({ includeSnapshots: true })) {
     if (blob.snapshot) found.push(`${blob.name} (snapshot)`);
     else if (blob.name.startsWith('.aiofs')) found.push(blob.name);
-    else if (!blob.properties.contentLength && blob.properties.lastModified === undefined) {
-      found.push(`${blob.name} (uncommitted)`);
-    } else {
-      const list = await container
-        .getBlockBlobClient(blob.name)
-        .getBlockList('uncommitted')
-        .catch(() => undefined);
-      if (list?.uncommittedBlocks?.length) {
-        found.push(`${blob.name} (${list.uncommittedBlocks.length} uncommitted blocks)`);
-      }
+  }
+  return found;
+}
+
+async function azureUncommitted(env: Record<string, string>): Promise<string[]> {
+  const container = azureContainer(env);
+  const found: string[] = [];
+  for await (const blob of container.listBlobsFlat({ includeUncommitedBlobs: true })) {
+    const list = await container.getBlockBlobClient(blob.name).getBlockList('uncommitted');
+    if (list.uncommittedBlocks?.length) {
+      found.push(`${blob.name} (${list.uncommittedBlocks.length} uncommitted blocks)`);
     }
   }
   return found;
@@ -157,6 +165,7 @@ export const TARGETS = {
     }),
     validators: true,
     leftovers: azureLeftovers,
+    uncommittedBlocks: azureUncommitted,
     secrets: (env) => [/AccountKey=([^;]+)/.exec(env.AIOFS_AZURE_CONNECTION_STRING)?.[1] ?? ''],
   },
 } satisfies Record<string, SampleTarget>;
