@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import type { INestApplication, LoggerService } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../sample/app.module';
 
@@ -52,10 +53,11 @@ export async function startApp(
   Object.assign(process.env, env);
   try {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    const app = moduleRef.createNestApplication({
+    const app = moduleRef.createNestApplication<NestExpressApplication>({
       bodyParser: false,
       logger: options.logger ?? false,
     });
+    app.set('etag', false); // as sample/main.ts
     return await app.init();
   } finally {
     for (const key of Object.keys(env)) if (saved[key] === undefined) delete process.env[key];
