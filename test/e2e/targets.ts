@@ -117,7 +117,10 @@ const redisUrl = () => process.env.AIOFS_TEST_REDIS_URL ?? '';
 const clusterNodes = () => process.env.AIOFS_TEST_REDIS_CLUSTER_NODES ?? '';
 const azureConnection = () => process.env.AIOFS_TEST_AZURE_CONNECTION_STRING ?? '';
 
-/** Every backend the HTTP suite runs on: one entry each (a spec file per entry runs it). */
+/**
+ * Every backend the HTTP suite runs on. A backend is one entry here and a one-line spec file
+ * (`describeSampleE2E(TARGETS.s3)` in `s3.e2e.spec.ts`), so that jest runs the backends in parallel.
+ */
 export const TARGETS = {
   memory: {
     name: 'memory',
