@@ -17,6 +17,7 @@ const documents: Array<[string, string]> = [
   ['docs/redis.md', nodePath.join(ROOT, 'docs', 'redis.md')],
   ['docs/azure.md', nodePath.join(ROOT, 'docs', 'azure.md')],
   ['docs/s3.md', nodePath.join(ROOT, 'docs', 's3.md')],
+  ['docs/http.md', nodePath.join(ROOT, 'docs', 'http.md')],
 ];
 
 /** A snippet as a module of this repository: `aiofs` is the library here, test servers stand in for the examples' hosts. */
@@ -26,6 +27,7 @@ function materialise(snippet: Snippet, index: number): string {
       /from 'aiofs\/health'/g,
       `from ${JSON.stringify(nodePath.join(ROOT, 'lib', 'health'))}`,
     )
+    .replace(/from 'aiofs\/http'/g, `from ${JSON.stringify(nodePath.join(ROOT, 'lib', 'http'))}`)
     .replace(/from 'aiofs'/g, `from ${JSON.stringify(nodePath.join(ROOT, 'lib'))}`)
     .replace(
       /redis:\/\/localhost:6379(\/0)?/g,

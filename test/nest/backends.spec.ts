@@ -12,6 +12,7 @@ import { AzuriteServer } from '../servers/azurite-server';
 import { MotoServer } from '../servers/moto-server';
 import { findRedisBinaries, RedisServer } from '../servers/redis-servers';
 import { createBucket, rawClient } from '../backends/s3/s3-env';
+import { CapturedLogger } from '../support/captured-logger';
 
 const requireAll = process.env.AIOFS_TEST_REQUIRE_ALL === '1';
 const redisReady = typeof findRedisBinaries() !== 'string';
@@ -32,6 +33,7 @@ class Probe {
 async function appFromEnv(
   env: Record<string, string>,
   extra: Record<string, unknown> = {},
+  logger = new CapturedLogger(),
 ): Promise<INestApplicationContext> {
   const moduleRef = await Test.createTestingModule({
     imports: [
@@ -42,7 +44,9 @@ async function appFromEnv(
       }),
     ],
     providers: [AiofsHealthIndicator, Probe],
-  }).compile();
+  })
+    .setLogger(logger)
+    .compile();
   return moduleRef.createNestApplication({ logger: false }).init();
 }
 
@@ -214,8 +218,16 @@ maybe(redisReady)('redis: health down, hung, and shutdown', () => {
     await server.kill();
     setTimeout(() => void server.restart(), 700);
     const started = Date.now();
-    const app = await appFromEnv(env(), { retryAttempts: 20, retryDelay: 200 });
+    const logger = new CapturedLogger();
+    const app = await appFromEnv(env(), { retryAttempts: 20, retryDelay: 200 }, logger);
     expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    const retries = logger.errors();
+    expect(retries.length).toBeGreaterThanOrEqual(1);
+    for (const line of retries) expect(line).toMatch(/Retrying \(\d+\/20\)/);
+    expect(JSON.stringify(logger.lines)).not.toContain('hunter2');
+    expect(logger.lines.map((l) => l.message)).toContainEqual(
+      expect.stringMatching(/^File system 'default' \(redis\) connected after \d+ attempts$/),
+    );
     expect((await app.get(Probe).health.isHealthy('files')).files.status).toBe('up');
     await app.close();
   }, 30_000);

@@ -30,7 +30,14 @@ export async function downloadFirst(
         if (isNotFound(e)) return undefined;
         throw e;
       });
-      return props && { data: Buffer.alloc(0), size: props.contentLength ?? 0, etag: props.etag! };
+      return (
+        props && {
+          data: Buffer.alloc(0),
+          size: props.contentLength ?? 0,
+          etag: props.etag!,
+          modifiedAt: props.lastModified,
+        }
+      );
     }
     throw error;
   }
@@ -38,7 +45,12 @@ export async function downloadFirst(
     response.readableStreamBody! as AsyncIterable<Buffer>,
     response.contentLength ?? 0,
   );
-  return { data, size: totalSize(response), etag: response.etag! };
+  return {
+    data,
+    size: totalSize(response),
+    etag: response.etag!,
+    modifiedAt: response.lastModified,
+  };
 }
 
 /** The whole blob's size from a ranged answer (`bytes a-b/size`) or a whole one. */

@@ -1,4 +1,4 @@
-import { constants, promises as fs } from 'node:fs';
+import { constants, promises as fs, type Stats } from 'node:fs';
 import * as nodePath from 'node:path';
 import { Readable } from 'node:stream';
 import {
@@ -60,12 +60,7 @@ export class LocalDriver implements StorageDriver {
       stat = real === undefined ? undefined : await fs.stat(real).catch(missingAsUndefined);
     }
     if (!stat?.isFile()) return undefined;
-    return {
-      path,
-      size: stat.size,
-      modifiedAt: new Date(stat.mtimeMs),
-      etag: `"${stat.ino.toString(16)}-${stat.size.toString(16)}-${Math.floor(stat.mtimeMs * 1000).toString(16)}"`,
-    };
+    return { path, ...validatorsOf(stat) };
   }
 
   async read(path: string, range: ResolvedRange): Promise<Buffer | undefined> {
@@ -98,9 +93,9 @@ export class LocalDriver implements StorageDriver {
     // The open descriptor is a snapshot: a commit renames a new inode over the path.
     const file = await this.openFile(path);
     if (!file) return undefined;
-    const { handle, size } = file;
+    const { handle, stat } = file;
     return {
-      size,
+      ...validatorsOf(stat),
       read: (position, length) => readAt(handle, position, length),
       close: () => handle.close(),
     };
@@ -236,12 +231,12 @@ export class LocalDriver implements StorageDriver {
   /** An open descriptor of the regular file at `path` and its size, or undefined. */
   private async openFile(
     path: string,
-  ): Promise<{ handle: fs.FileHandle; size: number } | undefined> {
+  ): Promise<{ handle: fs.FileHandle; size: number; stat: Stats } | undefined> {
     const handle = await this.openChecked(path);
     if (!handle) return undefined;
     try {
       const stat = await handle.stat();
-      if (stat.isFile()) return { handle, size: stat.size };
+      if (stat.isFile()) return { handle, size: stat.size, stat };
     } catch (error) {
       await handle.close();
       throw error;
@@ -297,4 +292,13 @@ async function syncFile(path: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/** Size and validators of a regular file: the etag changes with its inode, size or mtime. */
+function validatorsOf(stat: Stats): { size: number; modifiedAt: Date; etag: string } {
+  return {
+    size: stat.size,
+    modifiedAt: new Date(stat.mtimeMs),
+    etag: `"${stat.ino.toString(16)}-${stat.size.toString(16)}-${Math.floor(stat.mtimeMs * 1000).toString(16)}"`,
+  };
 }

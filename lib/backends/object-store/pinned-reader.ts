@@ -22,11 +22,16 @@ export async function openPinnedReader(
     const chunk = await first();
     if (!chunk) return undefined;
     const head = chunk.data;
-    if (chunk.size <= head.length) return memoryReader(head);
+    if (chunk.size <= head.length) return { ...memoryReader(head), ...versionOf(chunk) };
     const pinned = await pin(chunk);
-    if (pinned) return pinnedReader(pinned, head, chunk.size);
+    if (pinned) return { ...pinnedReader(pinned, head, chunk.size), ...versionOf(chunk) };
     if (attempt >= 5) throw new Error('the object kept changing while a reader opened it');
   }
+}
+
+/** The validators of the version `first` came from: the pin is taken on its etag. */
+function versionOf(first: FirstChunk): Pick<Reader, 'etag' | 'modifiedAt'> {
+  return { etag: first.etag, modifiedAt: first.modifiedAt };
 }
 
 export function memoryReader(data: Buffer): Reader {

@@ -6,6 +6,8 @@ export interface FirstChunk {
   /** The whole object's size. */
   size: number;
   etag: string;
+  /** When this version was committed. */
+  modifiedAt?: Date;
 }
 
 /** The ranged GETs a store offers to `readRange`. */

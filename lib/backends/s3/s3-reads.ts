@@ -27,14 +27,16 @@ export async function getFirst(
   try {
     const got = await api.get(key, { start: offset, end: offset + count });
     const data = await collect(got.body, got.length);
-    return { data, size: got.info.size, etag: got.info.etag };
+    return { data, size: got.info.size, etag: got.info.etag, modifiedAt: got.info.modifiedAt };
   } catch (error) {
     if (isNotFoundError(error)) return undefined;
     if (!isInvalidRange(error)) throw error;
   }
   // At or past the end (an empty object has no range at all).
   const head = await api.head(key);
-  return head && { data: Buffer.alloc(0), size: head.size, etag: head.etag };
+  return (
+    head && { data: Buffer.alloc(0), size: head.size, etag: head.etag, modifiedAt: head.modifiedAt }
+  );
 }
 
 /** Fills `out` from `offset` of version `etag`, in parallel ranged GETs pinned with If-Match. */
