@@ -113,6 +113,27 @@ async function azureUncommitted(env: Record<string, string>): Promise<string[]> 
   return found;
 }
 
+/** aiofs's own objects (lock objects, reader snapshots) and unfinished multipart uploads. */
+async function s3Leftovers(env: Record<string, string>): Promise<string[]> {
+  const { rawClient } = await import('../backends/s3/s3-env');
+  const { ListObjectsV2Command, ListMultipartUploadsCommand } = await import('@aws-sdk/client-s3');
+  const bucket = /^s3:\/\/([^/?]+)/.exec(env.AIOFS_URL)![1];
+  const raw = rawClient();
+  try {
+    const found: string[] = [];
+    const page = await raw.send(new ListObjectsV2Command({ Bucket: bucket }));
+    for (const c of page.Contents ?? []) if (c.Key!.startsWith('.aiofs')) found.push(c.Key!);
+    const uploads = await raw.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
+    for (const u of uploads.Uploads ?? []) found.push(`${u.Key} (multipart upload)`);
+    return found;
+  } finally {
+    raw.destroy();
+  }
+}
+
+const S3_SECRET = 'aiofs-test-secret-never-shown';
+let buckets = 0;
+
 const redisUrl = () => process.env.AIOFS_TEST_REDIS_URL ?? '';
 const clusterNodes = () => process.env.AIOFS_TEST_REDIS_CLUSTER_NODES ?? '';
 const azureConnection = () => process.env.AIOFS_TEST_AZURE_CONNECTION_STRING ?? '';
@@ -170,5 +191,17 @@ export const TARGETS = {
     leftovers: azureLeftovers,
     uncommittedBlocks: azureUncommitted,
     secrets: (env) => [/AccountKey=([^;]+)/.exec(env.AIOFS_AZURE_CONNECTION_STRING)?.[1] ?? ''],
+  },
+  s3: {
+    name: 's3',
+    unavailable: () => process.env.AIOFS_TEST_S3_UNAVAILABLE,
+    env: () => ({
+      AIOFS_URL: `s3://e2e-${process.pid}-${++buckets}?endpoint=${process.env.AIOFS_TEST_S3_ENDPOINT}&forcePathStyle=true&createBucket=true`,
+      AIOFS_S3_ACCESS_KEY_ID: 'aiofs-test',
+      AIOFS_S3_SECRET_ACCESS_KEY: S3_SECRET,
+    }),
+    validators: true,
+    leftovers: s3Leftovers,
+    secrets: () => [S3_SECRET],
   },
 } satisfies Record<string, SampleTarget>;
