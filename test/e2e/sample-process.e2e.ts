@@ -78,9 +78,6 @@ export function describeSampleProcess(target: ProcessTarget): void {
         req.end();
       });
       expect(received).toBe(size);
-      console.log(
-        `${target.name}: server RSS ${baseline.toFixed(0)} MiB; growth during a 200 MiB upload ${upload.toFixed(1)} MiB, download ${download.toFixed(1)} MiB`,
-      );
       expect(upload).toBeLessThanOrEqual(target.limitMiB);
       expect(download).toBeLessThanOrEqual(target.limitMiB);
     }, 120_000);

@@ -13,7 +13,7 @@ export interface RedisUrlOptions {
   query: Record<string, string | number>;
 }
 
-const EXAMPLE = 'redis://[[user]:password@]host:port/db';
+const EXAMPLE = 'redis://localhost:6379/0 (or redis://[[user]:password@]host:port/db)';
 
 /**
  * Checks a `redis://` or `rediss://` URL and takes it apart. Every message shows the URL
