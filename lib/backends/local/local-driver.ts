@@ -1,5 +1,4 @@
-import { constants, promises as fs } from 'node:fs';
-import * as nodePath from 'node:path';
+import { constants, promises as fs, type Stats } from 'node:fs';
 import { Readable } from 'node:stream';
 import {
   clampRange,
@@ -14,10 +13,11 @@ import {
   type ResolvedRange,
   type StorageDriver,
 } from '../../core';
-import { createTemp, LocalDraft, publish, readAt } from './local-draft';
+import { copyInto } from './copy-into';
+import { LocalDraft, publish, readAt, tempName } from './local-draft';
+import { assertHeld, isLocalLock, LocalLocks, type LocalLock } from './local-lock';
+import { isCode, lstatAt, type LocalPaths, type Place } from './local-paths';
 import { readRange } from './read-range';
-import { assertHeld, isLocalLock, LocalLocks } from './local-lock';
-import { fsyncDir, isCode, type LocalPaths } from './local-paths';
 import { walkFiles } from './walk';
 import { writeWhole } from './write-whole';
 
@@ -53,12 +53,7 @@ export class LocalDriver implements StorageDriver {
   }
 
   async stat(path: string): Promise<FileStat | undefined> {
-    const absolute = await this.paths.checked(path, false);
-    let stat = await fs.lstat(absolute).catch(missingAsUndefined);
-    if (stat?.isSymbolicLink()) {
-      const real = await this.realInside(path, absolute);
-      stat = real === undefined ? undefined : await fs.stat(real).catch(missingAsUndefined);
-    }
+    const stat = await this.paths.atFile(path, lstatAt).catch(missingAsUndefined);
     if (!stat?.isFile()) return undefined;
     return {
       path,
@@ -69,7 +64,7 @@ export class LocalDriver implements StorageDriver {
   }
 
   async read(path: string, range: ResolvedRange): Promise<Buffer | undefined> {
-    const handle = await this.openChecked(path);
+    const handle = await this.openRead(path);
     if (!handle) return undefined;
     try {
       return await readRange(handle, range);
@@ -107,12 +102,13 @@ export class LocalDriver implements StorageDriver {
   }
 
   async createDraft(path: string, lock: DriverLock, start: 'empty' | 'current'): Promise<Draft> {
-    // The lock checked the folders on the way; the file itself matters only when copied from.
-    const target =
-      start === 'empty' && isLocalLock(lock) && lock.wayChecked
-        ? this.paths.absolute(path)
-        : await this.paths.checked(path, start === 'current');
-    return LocalDraft.create(this.paths, target, lock, start, this.durable);
+    const local = ownLock(lock);
+    const source = start === 'current' ? await this.openSource(local.place, path) : undefined;
+    try {
+      return await LocalDraft.create(local, source, this.durable);
+    } finally {
+      await source?.close();
+    }
   }
 
   writeWhole(
@@ -121,13 +117,7 @@ export class LocalDriver implements StorageDriver {
     exclusive: boolean,
   ): Promise<'written' | 'locked' | 'exists'> {
     return writeWhole(
-      {
-        paths: this.paths,
-        locks: this.locks,
-        durable: this.durable,
-        lockTtlMs: this.lockTtlMs,
-        stat: (p) => this.stat(p),
-      },
+      { paths: this.paths, locks: this.locks, durable: this.durable, lockTtlMs: this.lockTtlMs },
       path,
       data,
       exclusive,
@@ -138,15 +128,16 @@ export class LocalDriver implements StorageDriver {
     return walkFiles(this.paths, pattern.prefix);
   }
 
-  async deleteLocked(path: string): Promise<boolean> {
-    const target = await this.paths.checked(path);
+  async deleteLocked(path: string, lock: DriverLock): Promise<boolean> {
+    const local = ownLock(lock);
+    const { folder, name } = local.place;
     try {
-      await fs.unlink(target);
+      await fs.unlink(folder.at(name));
     } catch (error) {
       if (isCode(error, 'ENOENT', 'EISDIR', 'ENOTDIR', 'EPERM')) return false;
       throw error;
     }
-    await this.paths.removeEmptyParents(target);
+    local.tidy = true;
     return true;
   }
 
@@ -155,21 +146,24 @@ export class LocalDriver implements StorageDriver {
     to: string,
     locks: { from: DriverLock; to: DriverLock },
   ): Promise<boolean> {
-    const [source, target] = await Promise.all([this.paths.checked(from), this.paths.checked(to)]);
-    if (!(await this.stat(from))) return false;
-    const { temp, handle } = await createTemp(this.paths, target);
+    const target = ownLock(locks.to);
+    const source = await this.openSource(ownLock(locks.from).place, from);
+    if (!source) return false;
+    const temp = tempName();
+    let copy: fs.FileHandle | undefined;
     try {
-      await handle.close();
-      await fs.copyFile(source, temp, constants.COPYFILE_FICLONE);
-      if (this.durable) await syncFile(temp);
+      copy = await copyInto(source, target.place.folder, temp);
+      if (this.durable) await copy.sync();
+      await copy.close();
       await assertHeld(locks.from);
-      await publish(temp, target, this.durable, locks.to);
+      await publish(target.place, temp, this.durable, target);
       return true;
     } catch (error) {
-      await fs.unlink(temp).catch(() => undefined);
-      await this.paths.removeEmptyParents(target);
-      if (isCode(error, 'ENOENT')) return false;
+      await copy?.close().catch(() => undefined);
+      await fs.unlink(target.place.folder.at(temp)).catch(() => undefined);
       throw error;
+    } finally {
+      await source.close();
     }
   }
 
@@ -178,15 +172,25 @@ export class LocalDriver implements StorageDriver {
     to: string,
     locks: { from: DriverLock; to: DriverLock },
   ): Promise<boolean> {
-    const [source, target] = await Promise.all([this.paths.checked(from), this.paths.checked(to)]);
-    if (!(await this.stat(from))) return false;
-    await Promise.all([assertHeld(locks.from), assertHeld(locks.to)]);
-    if (!(await this.paths.renameInto(source, target))) return false;
-    if (this.durable) {
-      await fsyncDir(nodePath.dirname(target));
-      await fsyncDir(nodePath.dirname(source)).catch(() => undefined);
+    const source = ownLock(locks.from);
+    const target = ownLock(locks.to);
+    const stat = await this.paths.following(source.place, from, lstatAt).catch(missingAsUndefined);
+    if (!stat?.isFile()) return false;
+    await Promise.all([assertHeld(source), assertHeld(target)]);
+    try {
+      await fs.rename(
+        source.place.folder.at(source.place.name),
+        target.place.folder.at(target.place.name),
+      );
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return false;
+      throw error;
     }
-    await this.paths.removeEmptyParents(source);
+    source.tidy = true;
+    if (this.durable) {
+      await target.place.folder.sync();
+      await source.place.folder.sync().catch(() => undefined);
+    }
     return true;
   }
 
@@ -194,7 +198,9 @@ export class LocalDriver implements StorageDriver {
     await fs.access(this.paths.root, constants.R_OK | constants.W_OK);
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.paths.close();
+  }
 
   translateError(error: unknown, path?: string): Error | undefined {
     const code = (error as NodeJS.ErrnoException)?.code;
@@ -218,26 +224,11 @@ export class LocalDriver implements StorageDriver {
     return undefined;
   }
 
-  /** The real place of the symlink at `absolute` when it stays inside the root; undefined when dangling. */
-  private async realInside(path: string, absolute: string): Promise<string | undefined> {
-    let real: string;
-    try {
-      real = await fs.realpath(absolute);
-    } catch (error) {
-      if (!isCode(error, 'ENOENT', 'ENOTDIR')) throw error;
-      await this.paths.checked(path); // a dangling link that would lead outside is still refused
-      return undefined;
-    }
-    if (!this.paths.contains(real))
-      throw new InvalidPathError(path, 'it resolves outside the root through a symlink');
-    return real;
-  }
-
   /** An open descriptor of the regular file at `path` and its size, or undefined. */
   private async openFile(
     path: string,
   ): Promise<{ handle: fs.FileHandle; size: number } | undefined> {
-    const handle = await this.openChecked(path);
+    const handle = await this.openRead(path);
     if (!handle) return undefined;
     try {
       const stat = await handle.stat();
@@ -252,49 +243,48 @@ export class LocalDriver implements StorageDriver {
 
   /**
    * An open descriptor of what is at `path` (not yet known to be a regular file), or undefined.
-   * The folders on the way are checked while it opens (read-only and non-blocking, so that
-   * opening has no effect); nothing is read before that check passes.
+   * Opened read-only and non-blocking in its held folder, so that opening has no effect: a FIFO
+   * or a device is then refused by its type, never waited on.
    */
-  private async openChecked(path: string): Promise<fs.FileHandle | undefined> {
-    const absolute = this.paths.absolute(path);
-    const [linked, opened] = await Promise.allSettled([
-      this.paths.linkOnTheWay(path),
-      this.openNoFollow(path, absolute),
-    ]);
-    if (linked.status === 'fulfilled' && !linked.value) {
-      if (opened.status === 'rejected') throw opened.reason;
-      return opened.value;
-    }
-    if (opened.status === 'fulfilled') await opened.value?.close().catch(() => undefined);
-    if (linked.status === 'rejected') throw linked.reason;
-    await this.paths.checkedWithLinks(path);
-    return this.openNoFollow(path, absolute);
+  private openRead(path: string): Promise<fs.FileHandle | undefined> {
+    return this.paths.atFile(path, openForReading).catch(missingAsUndefined);
   }
 
-  /** Opens the file without following a symlink; a symlink as the file costs a real-path check. */
-  private async openNoFollow(path: string, absolute: string): Promise<fs.FileHandle | undefined> {
+  /**
+   * The file at `place` open for copying from, when it is a regular file: anything else (a FIFO,
+   * a socket, a device) reads as missing, without a call that could wait on it. A folder there
+   * is an error (EISDIR), as a file and a folder cannot share a name.
+   */
+  private async openSource(place: Place, path: string): Promise<fs.FileHandle | undefined> {
+    const handle = await this.paths
+      .following(place, path, openForReading)
+      .catch(missingAsUndefined);
+    if (!handle) return undefined;
+    let stat: Stats;
     try {
-      return await fs.open(absolute, READ_FLAGS);
+      stat = await handle.stat();
     } catch (error) {
-      if (isCode(error, 'ENOENT', 'ENOTDIR')) return undefined;
-      if (!isCode(error, 'ELOOP')) throw error;
+      await handle.close();
+      throw error;
     }
-    const real = await this.realInside(path, absolute);
-    if (real === undefined) return undefined;
-    return fs.open(real, READ_FLAGS & ~constants.O_NOFOLLOW).catch(missingAsUndefined);
+    if (stat.isFile()) return handle;
+    await handle.close();
+    if (stat.isDirectory())
+      throw Object.assign(new Error(`EISDIR: a folder, '${path}'`), { code: 'EISDIR' });
+    return undefined;
   }
+}
+
+function openForReading(place: Place): Promise<fs.FileHandle> {
+  return fs.open(place.folder.at(place.name), READ_FLAGS);
+}
+
+function ownLock(lock: DriverLock): LocalLock {
+  if (!isLocalLock(lock)) throw new TypeError('not a lock of the local backend');
+  return lock;
 }
 
 function missingAsUndefined(error: unknown): undefined {
   if (isCode(error, 'ENOENT', 'ENOTDIR', 'EISDIR')) return undefined;
   throw error;
-}
-
-async function syncFile(path: string): Promise<void> {
-  const handle = await fs.open(path, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
-import { lockLostError, type DriverLock } from '../../core';
-import { isCode, type LocalPaths } from './local-paths';
+import { lockLostError, RESERVED_PREFIX, type DriverLock } from '../../core';
+import { letGo, type HeldFolder } from './held-folder';
+import { isCode, type LocalPaths, type Place } from './local-paths';
 
 /** Extra time after a lease's expiry before another process may break its entry. */
 const BREAK_GRACE_MS = 500;
@@ -24,10 +25,19 @@ interface EntryContent {
 
 /** A symlink entry's target (it points nowhere): short enough to live in the inode. */
 const LINK_PREFIX = 'aiofs-lock:';
+const ENTRY_PREFIX = `${RESERVED_PREFIX}-lock-`;
+
+/** The lock entry of a file named `name`: beside it, hidden, the same length for every name. */
+export function entryName(name: string): string {
+  return `${ENTRY_PREFIX}${createHash('sha256').update(name).digest('hex')}`;
+}
 
 /**
- * Cross-process locks as files under `<root>/.aiofs/locks`, one per canonical path.
+ * Cross-process locks as entries beside the files they lock: `<folder>/.aiofs-lock-<sha256(name)>`.
  *
+ * - The entry lives in the folder that really holds the file (reached through held folder
+ *   descriptors), so every name that reaches one file, through a symlinked folder or from
+ *   another root that contains it, finds the same entry.
  * - An entry is a symlink created exclusively whose target (pointing nowhere) holds the owner
  *   token and lease TTL: one system call, no half-written state. Where symlinks cannot be made
  *   (Windows without the privilege), it is a file created with O_EXCL holding the same as JSON;
@@ -51,65 +61,65 @@ export class LocalLocks {
     this.symlinks = entries === 'symlink';
   }
 
+  /**
+   * Takes the lock of `path`, making its missing folders (the entry lives there), or returns
+   * undefined when another holder's entry is there and alive.
+   */
   async acquire(path: string, ttlMs: number): Promise<LocalLock | undefined> {
-    const taken = await this.take(path, ttlMs);
-    if (!taken) return undefined;
-    await taken.ready;
-    return taken.lock;
+    for (let walk = 0; ; walk++) {
+      const place = (await this.paths.place(path, true))!;
+      let taken: LocalLock | undefined | 'gone';
+      try {
+        taken = await this.takeAt(place, path, ttlMs);
+      } finally {
+        if (!(taken instanceof LocalLock)) letGo(place.folder);
+      }
+      if (taken !== 'gone') return taken;
+      if (walk >= 8) throw folderGone(path);
+    }
   }
 
   /**
-   * Takes the lock of `path` as soon as its entry exists; the owner token is written into it
-   * meanwhile (`ready`). The way to `path` is checked for symlinks alongside: without any, `path`
-   * is its own canonical key, and the lock says so (`wayChecked`).
+   * Takes the lock of the file at `place`; the lock then keeps `place` held until released
+   * (otherwise the caller still holds it). 'gone' when the folder was removed (by a cleanup) since
+   * it was reached: the caller walks again.
    */
-  async take(path: string, ttlMs: number): Promise<TakenLock | undefined> {
-    const [linked, first] = await Promise.allSettled([
-      this.paths.linkOnTheWay(path),
-      this.takeKey(path, path, ttlMs, true),
-    ]);
-    if (linked.status === 'fulfilled' && !linked.value) {
-      if (first.status === 'rejected') throw first.reason;
-      return first.value;
-    }
-    if (first.status === 'fulfilled' && first.value) await first.value.lock.release();
-    if (linked.status === 'rejected') throw linked.reason;
-    return this.takeKey(path, await this.paths.canonical(path), ttlMs, false);
-  }
-
-  private async takeKey(
+  async takeAt(
+    place: Place & { created: boolean },
     path: string,
-    key: string,
     ttlMs: number,
-    wayChecked: boolean,
-  ): Promise<TakenLock | undefined> {
-    const name = createHash('sha256').update(key).digest('hex');
-    const entry = this.paths.internal('locks', `${name}.lock`);
+  ): Promise<LocalLock | undefined | 'gone'> {
     const token = randomBytes(16).toString('hex');
-    // Taken before the content is written, so that this holder's expiry is never later than what
-    // other processes compute from the entry's mtime.
-    const started = Date.now();
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const created = await this.createEntry(entry, key, { token, ttlMs });
-      if (created) {
-        const { ready } = created;
-        const lock = new LocalLock(path, token, entry, ttlMs, started + ttlMs, ready, wayChecked);
-        return { lock, ready };
+    const entry = entryName(place.name);
+    try {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        // Taken before the entry is made, so that this holder's expiry is never later than what
+        // other processes compute from the entry's mtime.
+        const started = Date.now();
+        const created = await this.createEntry(place.folder, entry, path, { token, ttlMs });
+        if (created) {
+          await created.ready;
+          return new LocalLock(path, token, place, entry, ttlMs, started + ttlMs, this.paths);
+        }
+        if (!(await breakIfStale(place.folder, entry))) return undefined;
       }
-      if (!(await breakIfStale(entry))) return undefined;
+      return undefined;
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return 'gone';
+      throw error;
     }
-    return undefined;
   }
 
   /** Creates `entry` unless it exists (undefined then); `ready` settles once it holds `content`. */
   private async createEntry(
+    folder: HeldFolder,
     entry: string,
-    key: string,
+    path: string,
     content: EntryContent,
   ): Promise<{ ready: Promise<void> } | undefined> {
     if (this.symlinks) {
       try {
-        await fs.symlink(`${LINK_PREFIX}${content.token}:${content.ttlMs}`, entry);
+        await fs.symlink(`${LINK_PREFIX}${content.token}:${content.ttlMs}`, folder.at(entry));
         return { ready: Promise.resolve() };
       } catch (error) {
         if (isCode(error, 'EEXIST')) return undefined;
@@ -117,15 +127,9 @@ export class LocalLocks {
         this.symlinks = false;
       }
     }
-    const json = { path: key, ...content, pid: process.pid, host: hostname() };
-    return createFileEntry(entry, JSON.stringify(json));
+    const json = { path, ...content, pid: process.pid, host: hostname() };
+    return createFileEntry(folder.at(entry), JSON.stringify(json));
   }
-}
-
-export interface TakenLock {
-  lock: LocalLock;
-  /** Settles once the entry holds the owner token; rejects (entry removed) when it cannot. */
-  ready: Promise<void>;
 }
 
 /**
@@ -196,7 +200,8 @@ function isStale(seen: { mtimeMs: number; content?: EntryContent }, now = Date.n
 }
 
 /** Removes `entry` when its lease has expired; true when the caller should try to take it again. */
-async function breakIfStale(entry: string): Promise<boolean> {
+async function breakIfStale(folder: HeldFolder, name: string): Promise<boolean> {
+  const entry = folder.at(name);
   const seen = await readEntry(entry);
   if (!seen) return true;
   if (!isStale(seen)) return false;
@@ -241,18 +246,23 @@ async function unlinkIfPresent(file: string): Promise<void> {
 }
 
 export class LocalLock implements DriverLock {
+  /** Remove the empty folders on the way once released (the lock made them, or its file went). */
+  tidy: boolean;
+  private released = false;
+
   constructor(
     readonly path: string,
     readonly token: string,
+    /** Where the file is: its folder, held until the lock is released. */
+    readonly place: Place & { created: boolean },
     private readonly entry: string,
     private readonly ttlMs: number,
     /** When the lease runs out by this holder's own account (renewals move it). */
     private expiresAt: number,
-    /** The entry's content is written (see `TakenLock`). */
-    private readonly ready: Promise<void>,
-    /** No symlink was on the way to `path` when the lock was taken. */
-    readonly wayChecked: boolean,
-  ) {}
+    private readonly paths: LocalPaths,
+  ) {
+    this.tidy = place.created;
+  }
 
   /**
    * Whether the entry is still ours. Before `expiresAt` nobody can have broken it (breaking needs
@@ -260,7 +270,6 @@ export class LocalLock implements DriverLock {
    * lease is over even if nobody broke the entry yet.
    */
   async held(): Promise<boolean> {
-    if (!(await this.written())) return false;
     const now = Date.now();
     if (now < this.expiresAt - TRUST_MARGIN_MS) return true;
     if (now >= this.expiresAt) return false;
@@ -268,13 +277,12 @@ export class LocalLock implements DriverLock {
   }
 
   async renew(): Promise<boolean> {
-    if (!(await this.written())) return false;
     const started = Date.now();
     if (started >= this.expiresAt) return false;
     const touched = new Date(started);
     try {
       // The entry itself, not what a symlink entry points to (nothing).
-      await fs.lutimes(this.entry, touched, touched);
+      await fs.lutimes(this.entryPath(), touched, touched);
     } catch (error) {
       if (isCode(error, 'ENOENT')) return false;
       throw error;
@@ -287,21 +295,31 @@ export class LocalLock implements DriverLock {
   }
 
   async release(): Promise<void> {
+    if (this.released) return;
     const expiresAt = this.expiresAt;
     this.expiresAt = 0;
-    if (!(await this.written())) return; // its entry is already removed
+    try {
+      await this.removeEntry(expiresAt);
+      if (this.tidy) await this.paths.removeEmptyFolders(this.place.folder.segments);
+    } finally {
+      this.released = true;
+      letGo(this.place.folder);
+    }
+  }
+
+  private async removeEntry(expiresAt: number): Promise<void> {
     // A young lease cannot have been broken (that needs its expiry plus a grace, on the same
     // clock), and half a lease is far more than an unlink takes: remove it directly.
     if (Date.now() < expiresAt - this.ttlMs / 2) {
-      await unlinkIfPresent(this.entry);
+      await unlinkIfPresent(this.entryPath());
       return;
     }
     // An old one may have been broken and replaced: remove it only if it is still ours, under
     // the marker. A busy marker means another process is looking at the entry (or breaking it):
     // retry shortly, then leave the entry to expire.
     for (let attempt = 0; attempt < 20; attempt++) {
-      const done = await underMarker(this.entry, async () => {
-        if (await this.ours()) await unlinkIfPresent(this.entry);
+      const done = await underMarker(this.entryPath(), async () => {
+        if (await this.ours()) await unlinkIfPresent(this.entryPath());
         return true;
       });
       if (done) return;
@@ -309,18 +327,21 @@ export class LocalLock implements DriverLock {
     }
   }
 
-  private written(): Promise<boolean> {
-    return this.ready.then(
-      () => true,
-      () => false,
-    );
+  private entryPath(): string {
+    return this.place.folder.at(this.entry);
   }
 
   private async ours(): Promise<boolean> {
-    if (!(await this.written())) return false;
-    const seen = await readEntry(this.entry);
+    if (this.released) return false;
+    const seen = await readEntry(this.entryPath());
     return seen?.content?.token === this.token;
   }
+}
+
+export function folderGone(path: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`ENOENT: the folder of '${path}' keeps being removed`), {
+    code: 'ENOENT',
+  });
 }
 
 /** Refuses to go on with a lock whose lease this process can no longer vouch for. */

@@ -25,6 +25,8 @@ import {
   InvalidPathError,
   type FileLikeSystem,
 } from '../../../lib';
+import { LocalDriver } from '../../../lib/backends/local/local-driver';
+import { DriverFileSystem } from '../../../lib/core';
 import { LocalLocks } from '../../../lib/backends/local/local-lock';
 import { LocalPaths } from '../../../lib/backends/local/local-paths';
 import { caught, freezeEventLoop } from '../../conformance/expect-error';
@@ -55,13 +57,21 @@ function tree(dir: string): string[] {
     .sort();
 }
 
+/** A path's lock entry: beside its file, named after a hash of the file's name. */
 function lockEntry(path: string): string {
-  return nodePath.join(
-    root,
-    '.aiofs',
-    'locks',
-    `${createHash('sha256').update(path).digest('hex')}.lock`,
-  );
+  const name = createHash('sha256').update(nodePath.basename(path)).digest('hex');
+  return nodePath.join(root, nodePath.dirname(path), `.aiofs-lock-${name}`);
+}
+
+/** The lock entries (and break markers) left in `dir`. */
+function entriesIn(dir: string): string[] {
+  return readdirSync(dir).filter((n) => n.startsWith('.aiofs-lock'));
+}
+
+/** The local backend as where /proc is missing: folders checked and used by path. */
+async function byPaths(root: string): Promise<FileLikeSystem> {
+  const paths = await LocalPaths.open(root, { descriptors: false });
+  return new DriverFileSystem(new LocalDriver(paths, true, 30_000), { lockTtlMs: 30_000 });
 }
 
 describe('local backend', () => {
@@ -94,62 +104,76 @@ describe('local backend', () => {
     expect(readFileSync(nodePath.join(root, 'a', 'b', 'c.txt'), 'utf8')).toBe('hello');
   });
 
-  describe('symlinks cannot reach outside the root', () => {
-    beforeEach(() => {
-      symlinkSync(nodePath.join(outside, 'secret.txt'), nodePath.join(root, 'file-link'));
-      symlinkSync(outside, nodePath.join(root, 'dir-link'));
-      symlinkSync(nodePath.join(outside, 'missing.txt'), nodePath.join(root, 'dangling-link'));
-    });
+  describe.each(['descriptors', 'paths'])(
+    'symlinks cannot reach outside the root (by %s)',
+    (mode) => {
+      beforeEach(async () => {
+        if (mode === 'paths') {
+          await fs.close();
+          fs = await byPaths(root);
+        }
+        symlinkSync(nodePath.join(outside, 'secret.txt'), nodePath.join(root, 'file-link'));
+        symlinkSync(outside, nodePath.join(root, 'dir-link'));
+        symlinkSync(nodePath.join(outside, 'missing.txt'), nodePath.join(root, 'dangling-link'));
+      });
 
-    test.each([
-      ['readFile through a file link', () => fs.readFile('file-link')],
-      ['stat through a file link', () => fs.stat('file-link')],
-      ['exists through a file link', () => fs.exists('file-link')],
-      ['open r through a file link', () => fs.open('file-link')],
-      ['open r+ through a file link', () => fs.open('file-link', 'r+')],
-      ['open a through a file link', () => fs.open('file-link', 'a')],
-      ['openReadStream through a file link', () => fs.openReadStream('file-link')],
-      ['readFile through a folder link', () => fs.readFile('dir-link/secret.txt')],
-      ['writeFile through a folder link', () => fs.writeFile('dir-link/new.txt', 'x')],
-      ['writeFile deeper through a folder link', () => fs.writeFile('dir-link/sub/new.txt', 'x')],
-      ['open w through a folder link', () => fs.open('dir-link/new.txt', 'w')],
-      ['openWriteStream through a folder link', () => fs.openWriteStream('dir-link/new.txt')],
-      ['rm through a folder link', () => fs.rm('dir-link/secret.txt')],
-      ['cp out through a folder link', () => fs.cp('inside.txt', 'dir-link/copied.txt')],
-      ['cp in through a folder link', () => fs.cp('dir-link/secret.txt', 'stolen.txt')],
-      ['mv out through a folder link', () => fs.mv('inside.txt', 'dir-link/moved.txt')],
-      ['mv in through a folder link', () => fs.mv('dir-link/secret.txt', 'stolen.txt')],
-      ['readFile through a dangling link outside', () => fs.readFile('dangling-link/x')],
-      ['writeFile through a dangling link outside', () => fs.writeFile('dangling-link/x', 'x')],
-      ['open r+ through a dangling link outside', () => fs.open('dangling-link', 'r+')],
-    ])('%s is InvalidPathError and nothing outside changes', async (_name, action) => {
-      writeFileSync(nodePath.join(root, 'inside.txt'), 'inside');
-      const error = await caught(action);
-      expect(error).toBeInstanceOf(InvalidPathError);
-      expect(error.message).toMatch(/outside the root/);
-      expect(tree(outside)).toEqual(['secret.txt']);
-      expect(readFileSync(nodePath.join(outside, 'secret.txt'), 'utf8')).toBe('secret');
-      expect(readFileSync(nodePath.join(root, 'inside.txt'), 'utf8')).toBe('inside');
-    });
+      test.each([
+        ['readFile through a file link', () => fs.readFile('file-link')],
+        ['stat through a file link', () => fs.stat('file-link')],
+        ['exists through a file link', () => fs.exists('file-link')],
+        ['open r through a file link', () => fs.open('file-link')],
+        ['open r+ through a file link', () => fs.open('file-link', 'r+')],
+        ['open a through a file link', () => fs.open('file-link', 'a')],
+        ['openReadStream through a file link', () => fs.openReadStream('file-link')],
+        ['readFile through a folder link', () => fs.readFile('dir-link/secret.txt')],
+        ['writeFile through a folder link', () => fs.writeFile('dir-link/new.txt', 'x')],
+        ['writeFile deeper through a folder link', () => fs.writeFile('dir-link/sub/new.txt', 'x')],
+        ['open w through a folder link', () => fs.open('dir-link/new.txt', 'w')],
+        ['openWriteStream through a folder link', () => fs.openWriteStream('dir-link/new.txt')],
+        ['rm through a folder link', () => fs.rm('dir-link/secret.txt')],
+        ['cp out through a folder link', () => fs.cp('inside.txt', 'dir-link/copied.txt')],
+        ['cp in through a folder link', () => fs.cp('dir-link/secret.txt', 'stolen.txt')],
+        ['mv out through a folder link', () => fs.mv('inside.txt', 'dir-link/moved.txt')],
+        ['mv in through a folder link', () => fs.mv('dir-link/secret.txt', 'stolen.txt')],
+        ['readFile through a dangling link outside', () => fs.readFile('dangling-link/x')],
+        ['writeFile through a dangling link outside', () => fs.writeFile('dangling-link/x', 'x')],
+        ['open r+ through a dangling link outside', () => fs.open('dangling-link', 'r+')],
+      ])('%s is InvalidPathError and nothing outside changes', async (_name, action) => {
+        writeFileSync(nodePath.join(root, 'inside.txt'), 'inside');
+        const error = await caught(action);
+        expect(error).toBeInstanceOf(InvalidPathError);
+        expect(error.message).toMatch(/outside the root/);
+        expect(tree(outside)).toEqual(['secret.txt']);
+        expect(readFileSync(nodePath.join(outside, 'secret.txt'), 'utf8')).toBe('secret');
+        expect(readFileSync(nodePath.join(root, 'inside.txt'), 'utf8')).toBe('inside');
+      });
 
-    test('ls never lists through a link that leaves the root', async () => {
-      await fs.writeFile('inside.txt', 'x');
-      expect(await fs.ls()).toEqual(['inside.txt']);
-    });
-  });
+      test('ls never lists through a link that leaves the root', async () => {
+        await fs.writeFile('inside.txt', 'x');
+        expect(await fs.ls()).toEqual(['inside.txt']);
+      });
+    },
+  );
 
-  test('a symlink to a file inside the root is a file', async () => {
-    await fs.writeFile('target.txt', 'inside');
-    symlinkSync(nodePath.join(root, 'target.txt'), nodePath.join(root, 'alias.txt'));
-    expect(await fs.ls()).toEqual(['alias.txt', 'target.txt']);
-    expect((await fs.readFile('alias.txt')).toString()).toBe('inside');
-  });
+  test.each(['descriptors', 'paths'])(
+    'a symlink to a file inside the root is a file (by %s)',
+    async (mode) => {
+      if (mode === 'paths') {
+        await fs.close();
+        fs = await byPaths(root);
+      }
+      await fs.writeFile('target.txt', 'inside');
+      symlinkSync(nodePath.join(root, 'target.txt'), nodePath.join(root, 'alias.txt'));
+      expect(await fs.ls()).toEqual(['alias.txt', 'target.txt']);
+      expect((await fs.readFile('alias.txt')).toString()).toBe('inside');
+    },
+  );
 
   test('lock and temp entries are hidden while a writer is open, and gone after', async () => {
     const w = await fs.open('d/f.txt', 'w');
     await w.write('pending');
     const onDisk = tree(root);
-    expect(onDisk.some((p) => p.startsWith('.aiofs/locks/'))).toBe(true);
+    expect(onDisk.some((p) => /^d\/\.aiofs-lock-[0-9a-f]{64}$/.test(p))).toBe(true);
     expect(onDisk.some((p) => /^d\/\.aiofs-tmp-/.test(p))).toBe(true);
     expect(await fs.ls()).toEqual([]);
     await w.close();
@@ -173,7 +197,7 @@ describe('local backend', () => {
     await next.write('N');
     await next.close();
     expect((await fs.readFile('f.txt')).toString()).toBe('Nld');
-    expect(readdirSync(nodePath.dirname(entry))).toEqual([]);
+    expect(entriesIn(nodePath.dirname(entry))).toEqual([]);
   });
 
   test('an unreadable entry (foreign, damaged, or its content not yet written) counts as held for 30 s, then is broken', async () => {
@@ -209,27 +233,34 @@ describe('local backend', () => {
     await w.write('new');
     await w.close();
     expect((await fs.readFile('f.txt')).toString()).toBe('new');
-    expect(readdirSync(nodePath.dirname(entry))).toEqual([]);
+    expect(entriesIn(nodePath.dirname(entry))).toEqual([]);
   });
 
-  test('two paths that reach one file through a symlinked folder share its lock', async () => {
-    mkdirSync(nodePath.join(root, 'real'));
-    symlinkSync(nodePath.join(root, 'real'), nodePath.join(root, 'alias'));
-    const w = await fs.open('real/f.txt', 'w');
-    expect(await caught(fs.open('alias/f.txt', 'w'))).toBeInstanceOf(BlockingIOError);
-    expect(await caught(fs.writeFile('alias/f.txt', 'x'))).toBeInstanceOf(BlockingIOError);
-    await w.write('real');
-    await w.close();
-    const v = await fs.open('alias/f.txt', 'w');
-    expect(await caught(fs.open('real/f.txt', 'r+'))).toBeInstanceOf(BlockingIOError);
-    await v.write('alias');
-    await v.close();
-    expect((await fs.readFile('real/f.txt')).toString()).toBe('alias');
-    // A folder still missing is part of the key as written below the deepest existing one.
-    const deep = await fs.open('alias/new/g.txt', 'w');
-    expect(await caught(fs.open('real/new/g.txt', 'w'))).toBeInstanceOf(BlockingIOError);
-    await deep.abort();
-  });
+  test.each(['descriptors', 'paths'])(
+    'two paths that reach one file through a symlinked folder share its lock (by %s)',
+    async (mode) => {
+      if (mode === 'paths') {
+        await fs.close();
+        fs = await byPaths(root);
+      }
+      mkdirSync(nodePath.join(root, 'real'));
+      symlinkSync(nodePath.join(root, 'real'), nodePath.join(root, 'alias'));
+      const w = await fs.open('real/f.txt', 'w');
+      expect(await caught(fs.open('alias/f.txt', 'w'))).toBeInstanceOf(BlockingIOError);
+      expect(await caught(fs.writeFile('alias/f.txt', 'x'))).toBeInstanceOf(BlockingIOError);
+      await w.write('real');
+      await w.close();
+      const v = await fs.open('alias/f.txt', 'w');
+      expect(await caught(fs.open('real/f.txt', 'r+'))).toBeInstanceOf(BlockingIOError);
+      await v.write('alias');
+      await v.close();
+      expect((await fs.readFile('real/f.txt')).toString()).toBe('alias');
+      // A folder still missing is part of the key as written below the deepest existing one.
+      const deep = await fs.open('alias/new/g.txt', 'w');
+      expect(await caught(fs.open('real/new/g.txt', 'w'))).toBeInstanceOf(BlockingIOError);
+      await deep.abort();
+    },
+  );
 
   test('a holder whose renewals stopped loses the path to the next writer and cannot commit', async () => {
     const short = await createFileSystem({ backend: 'local', root, lockTtlMs: 200 });
@@ -285,22 +316,29 @@ describe('local backend', () => {
     expect(await fs.ls()).toEqual(['a/b/dst.txt']);
   });
 
-  test('ls and scan never list a folder outside the root through a symlinked folder', async () => {
-    symlinkSync(outside, nodePath.join(root, 'dir-link'));
-    mkdirSync(nodePath.join(root, 'in'));
-    symlinkSync(nodePath.join(root, 'in'), nodePath.join(root, 'in-link'));
-    await fs.writeFile('in/f.txt', 'x');
-    for (const pattern of ['dir-link/*', 'dir-link/s*', 'dir-link/**', 'dir-link/secret.tx?'])
-      expect(await fs.ls(pattern)).toEqual([]);
-    // A pattern without wildcards is a path, refused like any path through that link.
-    expect(await caught(fs.ls('dir-link/secret.txt'))).toBeInstanceOf(InvalidPathError);
-    const scanned: string[] = [];
-    for await (const path of fs.scan('dir-link/*')) scanned.push(path);
-    expect(scanned).toEqual([]);
-    expect(await fs.ls()).toEqual(['in/f.txt']);
-    // A symlinked folder that stays inside the root can be listed from.
-    expect(await fs.ls('in-link/*')).toEqual(['in-link/f.txt']);
-  });
+  test.each(['descriptors', 'paths'])(
+    'ls and scan never list a folder outside the root through a symlinked folder (by %s)',
+    async (mode) => {
+      if (mode === 'paths') {
+        await fs.close();
+        fs = await byPaths(root);
+      }
+      symlinkSync(outside, nodePath.join(root, 'dir-link'));
+      mkdirSync(nodePath.join(root, 'in'));
+      symlinkSync(nodePath.join(root, 'in'), nodePath.join(root, 'in-link'));
+      await fs.writeFile('in/f.txt', 'x');
+      for (const pattern of ['dir-link/*', 'dir-link/s*', 'dir-link/**', 'dir-link/secret.tx?'])
+        expect(await fs.ls(pattern)).toEqual([]);
+      // A pattern without wildcards is a path, refused like any path through that link.
+      expect(await caught(fs.ls('dir-link/secret.txt'))).toBeInstanceOf(InvalidPathError);
+      const scanned: string[] = [];
+      for await (const path of fs.scan('dir-link/*')) scanned.push(path);
+      expect(scanned).toEqual([]);
+      expect(await fs.ls()).toEqual(['in/f.txt']);
+      // A symlinked folder that stays inside the root can be listed from.
+      expect(await fs.ls('in-link/*')).toEqual(['in-link/f.txt']);
+    },
+  );
 
   describe('lock entries are symlinks', () => {
     test('an entry is a symlink whose target holds the owner token and the lease', async () => {
@@ -323,7 +361,7 @@ describe('local backend', () => {
       lutimesSync(entry, past, past);
       await fs.writeFile('f.txt', 'new');
       expect((await fs.readFile('f.txt')).toString()).toBe('new');
-      expect(readdirSync(nodePath.dirname(entry))).toEqual([]);
+      expect(entriesIn(nodePath.dirname(entry))).toEqual([]);
     });
 
     test("renewals move the symlink entry's own time, so a long writer keeps its path", async () => {
@@ -424,13 +462,20 @@ describe('local backend', () => {
     }
   });
 
-  test('a read through a symlinked folder inside the root gets the file', async () => {
-    mkdirSync(nodePath.join(root, 'real'));
-    writeFileSync(nodePath.join(root, 'real', 'f.txt'), 'through');
-    symlinkSync(nodePath.join(root, 'real'), nodePath.join(root, 'alias'));
-    expect((await fs.readFile('alias/f.txt')).toString()).toBe('through');
-    expect((await fs.readFile('alias/f.txt', { start: 1, end: 3 })).toString()).toBe('hr');
-  });
+  test.each(['descriptors', 'paths'])(
+    'a read through a symlinked folder inside the root gets the file (by %s)',
+    async (mode) => {
+      if (mode === 'paths') {
+        await fs.close();
+        fs = await byPaths(root);
+      }
+      mkdirSync(nodePath.join(root, 'real'));
+      writeFileSync(nodePath.join(root, 'real', 'f.txt'), 'through');
+      symlinkSync(nodePath.join(root, 'real'), nodePath.join(root, 'alias'));
+      expect((await fs.readFile('alias/f.txt')).toString()).toBe('through');
+      expect((await fs.readFile('alias/f.txt', { start: 1, end: 3 })).toString()).toBe('hr');
+    },
+  );
 
   test('a FIFO or a folder at a path reads as missing, without waiting for a writer', async () => {
     const made = spawnSync('mkfifo', [nodePath.join(root, 'pipe')]);
