@@ -284,7 +284,8 @@ function ownLock(lock: DriverLock): LocalLock {
   return lock;
 }
 
+/** What a read takes for a missing file: nothing there, or what cannot be opened as one (ENXIO: a socket). */
 function missingAsUndefined(error: unknown): undefined {
-  if (isCode(error, 'ENOENT', 'ENOTDIR', 'EISDIR')) return undefined;
+  if (isCode(error, 'ENOENT', 'ENOTDIR', 'EISDIR', 'ENXIO')) return undefined;
   throw error;
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { constants, promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import { lockLostError, RESERVED_PREFIX, type DriverLock } from '../../core';
 import { letGo, type HeldFolder } from './held-folder';
@@ -22,6 +22,9 @@ interface EntryContent {
   token: string;
   ttlMs: number;
 }
+
+const NON_BLOCKING_READ =
+  constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
 /** A symlink entry's target (it points nowhere): short enough to live in the inode. */
 const LINK_PREFIX = 'aiofs-lock:';
@@ -163,19 +166,35 @@ async function createFileEntry(
   return { ready };
 }
 
-/** What the entry holds now: undefined when it is gone. */
+/**
+ * What the entry holds now: undefined when it is gone. Anything but a symlink or a regular file
+ * there (a FIFO, a folder) is unreadable: it is never opened, so nothing can block on it.
+ */
 async function readEntry(
   entry: string,
 ): Promise<{ mtimeMs: number; content?: EntryContent } | undefined> {
   try {
     const stat = await fs.lstat(entry);
-    const text = stat.isSymbolicLink()
-      ? await fs.readlink(entry)
-      : await fs.readFile(entry, 'utf8');
-    return { mtimeMs: stat.mtimeMs, content: parseEntry(text) };
+    if (stat.isSymbolicLink())
+      return { mtimeMs: stat.mtimeMs, content: parseEntry(await fs.readlink(entry)) };
+    if (!stat.isFile()) return { mtimeMs: stat.mtimeMs };
+    return { mtimeMs: stat.mtimeMs, content: parseEntry(await readSmall(entry)) };
   } catch (error) {
     if (isCode(error, 'ENOENT')) return undefined;
     throw error;
+  }
+}
+
+/** The first bytes of a regular file, opened so that whatever replaced it meanwhile cannot block. */
+async function readSmall(file: string): Promise<string> {
+  const handle = await fs.open(file, NON_BLOCKING_READ);
+  try {
+    if (!(await handle.stat()).isFile()) return '';
+    const buffer = Buffer.alloc(4096);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
   }
 }
 
