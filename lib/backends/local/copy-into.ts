@@ -2,9 +2,10 @@ import { constants, promises as fs } from 'node:fs';
 import type { HeldFolder } from './held-folder';
 import { createExclusive, writeAt } from './local-draft';
 
-/** A sparse file is copied in chunks this big; a chunk of zeros is left a hole. */
+/** A sparse file is copied in chunks this big, and written a page at a time where not zeros. */
 const CHUNK = 1024 * 1024;
-const ZEROS = Buffer.alloc(CHUNK);
+const PAGE = 4096;
+const ZEROS = Buffer.alloc(PAGE);
 /** What a clone refuses with when the file system cannot share extents between files. */
 const NO_CLONE = ['ENOTSUP', 'EOPNOTSUPP', 'EINVAL', 'EXDEV', 'ENOSYS', 'ENOTTY', 'EBADF', 'EPERM'];
 
@@ -60,7 +61,10 @@ async function kernelCopy(
   }
 }
 
-/** Copies `size` bytes a chunk at a time, writing only the chunks that are not all zeros. */
+/**
+ * Copies `size` bytes a chunk at a time, writing only the runs of pages that are not all zeros:
+ * a hole (or a page of zeros) stays a hole.
+ */
 async function copyChunks(source: fs.FileHandle, target: fs.FileHandle, size: number) {
   const buffer = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(size, 1)));
   let position = 0;
@@ -72,10 +76,23 @@ async function copyChunks(source: fs.FileHandle, target: fs.FileHandle, size: nu
       position,
     );
     if (bytesRead === 0) break;
-    const chunk = buffer.subarray(0, bytesRead);
-    if (!chunk.equals(ZEROS.subarray(0, bytesRead))) await writeAt(target, position, chunk);
+    for (const [start, end] of dataRuns(buffer.subarray(0, bytesRead)))
+      await writeAt(target, position + start, buffer.subarray(start, end));
     position += bytesRead;
   }
   // The length, holes at the end included.
   await target.truncate(position);
+}
+
+/** The [start, end) runs of `chunk` made of pages that are not all zeros. */
+function dataRuns(chunk: Buffer): [number, number][] {
+  const runs: [number, number][] = [];
+  for (let page = 0; page < chunk.length; page += PAGE) {
+    const end = Math.min(page + PAGE, chunk.length);
+    if (chunk.subarray(page, end).equals(ZEROS.subarray(0, end - page))) continue;
+    const last = runs[runs.length - 1];
+    if (last && last[1] === page) last[1] = end;
+    else runs.push([page, end]);
+  }
+  return runs;
 }
