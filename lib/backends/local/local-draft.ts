@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
-import { RESERVED_PREFIX, type Draft, type DriverLock } from '../../core';
+import { lockLostError, type Draft } from '../../core';
 import { copyInto } from './copy-into';
 import type { HeldFolder } from './held-folder';
 import { assertHeld, type LocalLock } from './local-lock';
-import type { Place } from './local-paths';
+import { isCode, type Place } from './local-paths';
 
 /** A new file, created here or not at all: `O_EXCL` never follows a symlink at the name. */
 const CREATE_FLAGS = constants.O_RDWR | constants.O_CREAT | constants.O_EXCL;
@@ -58,26 +57,26 @@ export async function writeAt(
   }
 }
 
-/** A hidden temp file's name: reserved, so never listed, and unguessable. */
-export function tempName(): string {
-  return `${RESERVED_PREFIX}-tmp-${randomBytes(12).toString('hex')}`;
-}
-
 /** Opens `name` in `folder` for writing, creating it; never through a symlink. */
 export function createExclusive(folder: HeldFolder, name: string): Promise<fs.FileHandle> {
   return fs.open(folder.at(name), CREATE_FLAGS, 0o666);
 }
 
-/** Makes the temp file `temp` the content of `place` atomically: rename, fsync of the folder. */
-export async function publish(
-  place: Place,
-  temp: string,
-  durable: boolean,
-  lock: DriverLock,
-): Promise<void> {
+/**
+ * Makes the lock's temp file the content of its file atomically: rename, fsync of the folder.
+ * The temp file is gone when the lock was broken (see `tempFor`): then nothing is committed,
+ * even if the rename had been waiting for a thread since the lease was checked.
+ */
+export async function publish(lock: LocalLock, durable: boolean): Promise<void> {
   await assertHeld(lock);
-  await fs.rename(place.folder.at(temp), place.folder.at(place.name));
-  if (durable) await place.folder.sync();
+  const { folder, name } = lock.place;
+  try {
+    await fs.rename(folder.at(lock.temp), folder.at(name));
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) throw lockLostError(lock.path);
+    throw error;
+  }
+  if (durable) await folder.sync();
 }
 
 /** The new content of a file, in a hidden temp file beside it until commit renames it over. */
@@ -103,7 +102,7 @@ export class LocalDraft implements Draft {
     durable: boolean,
   ): Promise<LocalDraft> {
     const { place } = lock;
-    const temp = tempName();
+    const temp = lock.temp;
     const handle = source
       ? await copyInto(source, place.folder, temp)
       : await createExclusive(place.folder, temp);
@@ -141,7 +140,7 @@ export class LocalDraft implements Draft {
     await this.handle.close();
     this.finished = true;
     try {
-      await publish(this.place, this.temp, this.durable, this.lock);
+      await publish(this.lock, this.durable);
     } catch (error) {
       await fs.unlink(this.place.folder.at(this.temp)).catch(() => undefined);
       this.lock.tidy = true;

@@ -5,6 +5,7 @@ import {
   FileNotFoundError,
   FileSystemError,
   InvalidPathError,
+  lockLostError,
   type Draft,
   type DriverLock,
   type FileStat,
@@ -14,8 +15,8 @@ import {
   type StorageDriver,
 } from '../../core';
 import { copyInto } from './copy-into';
-import { LocalDraft, publish, readAt, tempName } from './local-draft';
-import { assertHeld, isLocalLock, LocalLocks, type LocalLock } from './local-lock';
+import { LocalDraft, publish, readAt } from './local-draft';
+import { assertHeld, COMING, GOING, isLocalLock, LocalLocks, type LocalLock } from './local-lock';
 import { isCode, lstatAt, type LocalPaths, type Place } from './local-paths';
 import { readRange } from './read-range';
 import { walkFiles } from './walk';
@@ -128,14 +129,31 @@ export class LocalDriver implements StorageDriver {
     return walkFiles(this.paths, pattern.prefix);
   }
 
+  /**
+   * Removes the file by moving it into the lock's own entry, then unlinking it there: the move
+   * lands only while the lock holds, so a removal queued before the lease ran out can never
+   * remove what the next holder committed.
+   */
   async deleteLocked(path: string, lock: DriverLock): Promise<boolean> {
     const local = ownLock(lock);
     const { folder, name } = local.place;
+    const going = local.inEntry(GOING);
     try {
-      await fs.unlink(folder.at(name));
+      await fs.rename(folder.at(name), going);
     } catch (error) {
-      if (isCode(error, 'ENOENT', 'EISDIR', 'ENOTDIR', 'EPERM')) return false;
+      if (isCode(error, 'ENOENT') && !(await local.ours())) throw lockLostError(path);
+      if (isCode(error, 'ENOENT', 'ENOTDIR', 'EISDIR', 'ENOTEMPTY', 'EEXIST')) return false;
       throw error;
+    }
+    try {
+      await fs.unlink(going);
+    } catch (error) {
+      // A folder at the name (it was moved in as a whole): put it back, it is not a file.
+      if (isCode(error, 'EISDIR', 'EPERM')) {
+        await fs.rename(going, folder.at(name)).catch(() => undefined);
+        return false;
+      }
+      if (!isCode(error, 'ENOENT')) throw error; // ENOENT: whoever broke the lock finished it
     }
     local.tidy = true;
     return true;
@@ -149,24 +167,29 @@ export class LocalDriver implements StorageDriver {
     const target = ownLock(locks.to);
     const source = await this.openSource(ownLock(locks.from).place, from);
     if (!source) return false;
-    const temp = tempName();
     let copy: fs.FileHandle | undefined;
     try {
-      copy = await copyInto(source, target.place.folder, temp);
+      copy = await copyInto(source, target.place.folder, target.temp);
       if (this.durable) await copy.sync();
       await copy.close();
       await assertHeld(locks.from);
-      await publish(target.place, temp, this.durable, target);
+      await publish(target, this.durable);
       return true;
     } catch (error) {
       await copy?.close().catch(() => undefined);
-      await fs.unlink(target.place.folder.at(temp)).catch(() => undefined);
+      await fs.unlink(target.place.folder.at(target.temp)).catch(() => undefined);
       throw error;
     } finally {
       await source.close();
     }
   }
 
+  /**
+   * Moves the file in steps that each land only while their lock holds: a second name for it in
+   * the target's lock entry (`link`), renamed over the target, then the source's name moved into
+   * the source's lock entry and removed there. If the target's lock was lost, nothing changed; if
+   * the source's was, the target is written and the source stays (a copy, never a loss).
+   */
   async moveLocked(
     from: string,
     to: string,
@@ -177,6 +200,44 @@ export class LocalDriver implements StorageDriver {
     const stat = await this.paths.following(source.place, from, lstatAt).catch(missingAsUndefined);
     if (!stat?.isFile()) return false;
     await Promise.all([assertHeld(source), assertHeld(target)]);
+    const src = source.place.folder.at(source.place.name);
+    const coming = target.inEntry(COMING);
+    try {
+      await fs.link(src, coming);
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) {
+        if (!(await target.ours())) throw lockLostError(to);
+        return false;
+      }
+      // A disk without hard links: a plain rename, checked against the leases only before it.
+      if (isCode(error, 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS'))
+        return this.renameUnfenced(source, target);
+      throw error;
+    }
+    try {
+      await fs.rename(coming, target.place.folder.at(target.place.name));
+    } catch (error) {
+      await fs.unlink(coming).catch(() => undefined);
+      if (isCode(error, 'ENOENT')) throw lockLostError(to);
+      throw error;
+    }
+    const going = source.inEntry(GOING);
+    try {
+      await fs.rename(src, going);
+    } catch (error) {
+      if (isCode(error, 'ENOENT') && !(await source.ours())) throw lockLostError(from);
+      if (!isCode(error, 'ENOENT')) throw error;
+    }
+    await fs.unlink(going).catch(() => undefined);
+    source.tidy = true;
+    if (this.durable) {
+      await target.place.folder.sync();
+      await source.place.folder.sync().catch(() => undefined);
+    }
+    return true;
+  }
+
+  private async renameUnfenced(source: LocalLock, target: LocalLock): Promise<boolean> {
     try {
       await fs.rename(
         source.place.folder.at(source.place.name),
@@ -187,10 +248,7 @@ export class LocalDriver implements StorageDriver {
       throw error;
     }
     source.tidy = true;
-    if (this.durable) {
-      await target.place.folder.sync();
-      await source.place.folder.sync().catch(() => undefined);
-    }
+    if (this.durable) await target.place.folder.sync();
     return true;
   }
 

@@ -2,13 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   existsSync,
-  lstatSync,
-  lutimesSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
-  readlinkSync,
   rmSync,
   symlinkSync,
   utimesSync,
@@ -27,7 +24,6 @@ import {
 } from '../../../lib';
 import { LocalDriver } from '../../../lib/backends/local/local-driver';
 import { DriverFileSystem } from '../../../lib/core';
-import { LocalLocks } from '../../../lib/backends/local/local-lock';
 import { LocalPaths } from '../../../lib/backends/local/local-paths';
 import { caught, freezeEventLoop } from '../../conformance/expect-error';
 
@@ -61,11 +57,6 @@ function tree(dir: string): string[] {
 function lockEntry(path: string): string {
   const name = createHash('sha256').update(nodePath.basename(path)).digest('hex');
   return nodePath.join(root, nodePath.dirname(path), `.aiofs-lock-${name}`);
-}
-
-/** The lock entries (and break markers) left in `dir`. */
-function entriesIn(dir: string): string[] {
-  return readdirSync(dir).filter((n) => n.startsWith('.aiofs-lock'));
 }
 
 /** The local backend as where /proc is missing: folders checked and used by path. */
@@ -173,67 +164,11 @@ describe('local backend', () => {
     const w = await fs.open('d/f.txt', 'w');
     await w.write('pending');
     const onDisk = tree(root);
-    expect(onDisk.some((p) => /^d\/\.aiofs-lock-[0-9a-f]{64}$/.test(p))).toBe(true);
+    expect(readdirSync(lockEntry('d/f.txt'))).toEqual([expect.stringMatching(/^owner-/)]);
     expect(onDisk.some((p) => /^d\/\.aiofs-tmp-/.test(p))).toBe(true);
     expect(await fs.ls()).toEqual([]);
     await w.close();
     expect(tree(root)).toEqual(['d/f.txt']);
-  });
-
-  test('a stale lock entry left by a crashed process is taken over', async () => {
-    await fs.writeFile('f.txt', 'old');
-    // What a crashed holder leaves: an entry whose last renewal is older than its TTL.
-    const entry = lockEntry('f.txt');
-    writeFileSync(
-      entry,
-      JSON.stringify({ path: 'f.txt', token: 'dead', ttlMs: 1000, pid: 999999, host: 'gone' }),
-    );
-    const fresh = (Date.now() - 800) / 1000;
-    utimesSync(entry, fresh, fresh);
-    expect(await caught(fs.open('f.txt', 'w'))).toBeInstanceOf(BlockingIOError); // within TTL + grace
-    const past = (Date.now() - 1600) / 1000;
-    utimesSync(entry, past, past);
-    const next = await fs.open('f.txt', 'r+');
-    await next.write('N');
-    await next.close();
-    expect((await fs.readFile('f.txt')).toString()).toBe('Nld');
-    expect(entriesIn(nodePath.dirname(entry))).toEqual([]);
-  });
-
-  test('an unreadable entry (foreign, damaged, or its content not yet written) counts as held for 30 s, then is broken', async () => {
-    const entry = lockEntry('g.txt');
-    writeFileSync(entry, '');
-    expect(await caught(fs.open('g.txt', 'w'))).toBeInstanceOf(BlockingIOError);
-    const recent = (Date.now() - 5000) / 1000;
-    utimesSync(entry, recent, recent);
-    expect(await caught(fs.open('g.txt', 'w'))).toBeInstanceOf(BlockingIOError);
-    const past = (Date.now() - 31_000) / 1000;
-    utimesSync(entry, past, past);
-    await (await fs.open('g.txt', 'w')).close();
-    expect(await fs.ls()).toEqual(['g.txt']);
-  });
-
-  test('a stale entry is not broken while another process holds its break marker', async () => {
-    await fs.writeFile('f.txt', 'old');
-    const entry = lockEntry('f.txt');
-    writeFileSync(
-      entry,
-      JSON.stringify({ path: 'f.txt', token: 'dead', ttlMs: 1000, pid: 999999, host: 'gone' }),
-    );
-    const past = (Date.now() - 5000) / 1000;
-    utimesSync(entry, past, past);
-    writeFileSync(`${entry}.break`, '');
-    expect(await caught(fs.open('f.txt', 'w'))).toBeInstanceOf(BlockingIOError);
-    expect(existsSync(entry)).toBe(true);
-    // A marker left by a process that died while breaking is cleared after 10 s.
-    const old = (Date.now() - 11_000) / 1000;
-    utimesSync(`${entry}.break`, old, old);
-    expect(await caught(fs.open('f.txt', 'w'))).toBeInstanceOf(BlockingIOError);
-    const w = await fs.open('f.txt', 'w');
-    await w.write('new');
-    await w.close();
-    expect((await fs.readFile('f.txt')).toString()).toBe('new');
-    expect(entriesIn(nodePath.dirname(entry))).toEqual([]);
   });
 
   test.each(['descriptors', 'paths'])(
@@ -339,64 +274,6 @@ describe('local backend', () => {
       expect(await fs.ls('in-link/*')).toEqual(['in-link/f.txt']);
     },
   );
-
-  describe('lock entries are symlinks', () => {
-    test('an entry is a symlink whose target holds the owner token and the lease', async () => {
-      const w = await fs.open('f.txt', 'w');
-      const entry = lockEntry('f.txt');
-      expect(lstatSync(entry).isSymbolicLink()).toBe(true);
-      expect(readlinkSync(entry)).toMatch(/^aiofs-lock:[0-9a-f]{32}:30000$/);
-      await w.close();
-      expect(existsSync(entry)).toBe(false);
-    });
-
-    test('a stale symlink entry left by a crashed process is taken over', async () => {
-      await fs.writeFile('f.txt', 'old');
-      const entry = lockEntry('f.txt');
-      symlinkSync('aiofs-lock:0123456789abcdef0123456789abcdef:1000', entry);
-      const fresh = (Date.now() - 800) / 1000;
-      lutimesSync(entry, fresh, fresh);
-      expect(await caught(fs.writeFile('f.txt', 'new'))).toBeInstanceOf(BlockingIOError);
-      const past = (Date.now() - 1600) / 1000;
-      lutimesSync(entry, past, past);
-      await fs.writeFile('f.txt', 'new');
-      expect((await fs.readFile('f.txt')).toString()).toBe('new');
-      expect(entriesIn(nodePath.dirname(entry))).toEqual([]);
-    });
-
-    test("renewals move the symlink entry's own time, so a long writer keeps its path", async () => {
-      const short = await createFileSystem({ backend: 'local', root, lockTtlMs: 600 });
-      const w = await short.open('f.txt', 'w');
-      await w.write('long');
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      expect(Date.now() - lstatSync(lockEntry('f.txt')).mtimeMs).toBeLessThan(600);
-      expect(await caught(fs.writeFile('f.txt', 'other'))).toBeInstanceOf(BlockingIOError);
-      await w.close();
-      expect((await fs.readFile('f.txt')).toString()).toBe('long');
-      await short.close();
-    });
-  });
-
-  test('where symlinks cannot be made, entries are files holding the same, and exclude alike', async () => {
-    const paths = await LocalPaths.open(root);
-    const fileLocks = new LocalLocks(paths, 'file');
-    const lock = await fileLocks.acquire('f.txt', 30_000);
-    expect(lock).toBeDefined();
-    const entry = lockEntry('f.txt');
-    expect(lstatSync(entry).isFile()).toBe(true);
-    expect(JSON.parse(readFileSync(entry, 'utf8'))).toMatchObject({
-      token: lock!.token,
-      ttlMs: 30_000,
-    });
-    expect(await new LocalLocks(paths).acquire('f.txt', 30_000)).toBeUndefined();
-    expect(await caught(fs.writeFile('f.txt', 'x'))).toBeInstanceOf(BlockingIOError);
-    expect(await lock!.renew()).toBe(true);
-    await lock!.release();
-    expect(existsSync(entry)).toBe(false);
-    const symlinked = await new LocalLocks(paths).acquire('f.txt', 30_000);
-    expect(await fileLocks.acquire('f.txt', 30_000)).toBeUndefined();
-    await symlinked!.release();
-  });
 
   test('writeFile leaves no temp file or lock entry, whether it commits or is refused', async () => {
     await fs.writeFile('d/f.txt', 'one');
