@@ -71,7 +71,10 @@ export async function writeWhole(
   }
 }
 
-/** The temp file made, `data` written into it and, when durable, fsynced (which reports errors). */
+/**
+ * The temp file made and `data` written into it, then fsynced when durable, else closed (either
+ * reports a write error).
+ */
 async function written(
   folder: HeldFolder,
   temp: string,
@@ -82,6 +85,7 @@ async function written(
   try {
     await writeAt(handle, 0, data);
     if (durable) await handle.sync();
+    else await handle.close();
     return handle;
   } catch (error) {
     await discard(folder, temp, handle);
@@ -111,7 +115,7 @@ async function commit(
     if (existing.status === 'rejected') throw existing.reason;
     if (existing.value?.isFile()) return 'exists';
     // Without an fsync, the close (which may report a write error) comes before the rename.
-    if (!w.durable) await handle.close();
+    if (!w.durable && data) await handle.close();
     await lease.settle();
     if (lease.lost) throw lockLostError(lock.path);
     await assertHeld(lock);
