@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { redactUrl } from '../lib';
 import { AppModule } from './app.module';
 
 async function bootstrap(): Promise<void> {
@@ -16,7 +17,7 @@ async function bootstrap(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   await app.listen(port);
   Logger.log(
-    `aiofs sample listening on http://localhost:${port} (files: ${process.env.AIOFS_URL ?? 'file:./data'})`,
+    `aiofs sample listening on http://localhost:${port} (files: ${redactUrl(process.env.AIOFS_URL ?? 'file:./data')})`,
     'Bootstrap',
   );
 }

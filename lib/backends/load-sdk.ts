@@ -5,6 +5,14 @@ import { FileSystemError } from '../core';
  * created, so that `import 'aiofs'` works without it.
  */
 export function loadSdk<T>(packageName: string, backend: string): T {
+  return loadPackage<T>(packageName, `Backend '${backend}'`);
+}
+
+/**
+ * Loads an optional peer dependency; a missing one is an `ENOPKG` error that says what to
+ * install: `<neededBy> needs the package <name>: npm install <name>`.
+ */
+export function loadPackage<T>(packageName: string, neededBy: string): T {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(packageName) as T;
@@ -16,7 +24,7 @@ export function loadSdk<T>(packageName: string, backend: string): T {
     ) {
       throw new FileSystemError(
         'ENOPKG',
-        `Backend '${backend}' needs the package ${packageName}: npm install ${packageName}`,
+        `${neededBy} needs the package ${packageName}: npm install ${packageName}`,
         {
           cause: error,
         },

@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 import * as nodePath from 'node:path';
 import { InvalidArgumentError } from '../core';
 import type { FileSystemOptions } from './file-system-options';
-import { redactUrl } from './redact';
+import { redactText, redactUrl } from './redact';
+import { parseRedisUrl } from './redis/redis-url';
 
 const EXAMPLES =
   'memory://, file:///var/data, file:./data, redis://localhost:6379/0?keyPrefix=app:, azure://my-container';
@@ -13,10 +14,19 @@ function commonQuery(params: URLSearchParams, url: string): { lockTtlMs?: number
   return ttl === null ? {} : { lockTtlMs: wholeNumber('lockTtlMs', ttl, url) };
 }
 
+/**
+ * A piece of the query fit for a message: not when the query starts before the URL's last `@`,
+ * where it may be part of a password holding a raw `?` (redactUrl hides up to that `@`).
+ */
+function shown(text: string, url: string): string {
+  const query = url.indexOf('?');
+  return query !== -1 && url.lastIndexOf('@') > query ? '' : ` '${text}'`;
+}
+
 function wholeNumber(name: string, value: string, url: string): number {
   if (!/^\d+$/.test(value))
     throw new InvalidArgumentError(
-      `${name} in ${redactUrl(url)} must be a whole number, not '${value}'`,
+      `${name} in ${redactUrl(url)} must be a whole number${shown(value, url) && `, not${shown(value, url)}`}`,
     );
   return Number(value);
 }
@@ -25,7 +35,7 @@ function bool(name: string, value: string, url: string): boolean {
   if (value === 'true' || value === '1') return true;
   if (value === 'false' || value === '0') return false;
   throw new InvalidArgumentError(
-    `${name} in ${redactUrl(url)} must be true or false, not '${value}'`,
+    `${name} in ${redactUrl(url)} must be true or false${shown(value, url) && `, not${shown(value, url)}`}`,
   );
 }
 
@@ -33,7 +43,7 @@ function checkKnown(params: URLSearchParams, known: string[], url: string): void
   for (const key of params.keys()) {
     if (!known.includes(key)) {
       throw new InvalidArgumentError(
-        `Unknown option '${key}' in ${redactUrl(url)}; known: ${known.join(', ') || 'none'}`,
+        `Unknown option${shown(key, url)} in ${redactUrl(url)}; known: ${known.join(', ') || 'none'}`,
       );
     }
   }
@@ -55,7 +65,7 @@ export function parseFileSystemUrl(url: string): FileSystemOptions {
   switch (scheme) {
     case 'memory':
       if (!/^memory:(\/\/)?$/i.test(base))
-        throw new InvalidArgumentError(`A memory URL is just memory:// (got ${url})`);
+        throw new InvalidArgumentError(`A memory URL is just memory:// (got ${redactUrl(url)})`);
       checkKnown(params, ['lockTtlMs'], url);
       return { backend: 'memory', ...commonQuery(params, url) };
     case 'file': {
@@ -66,24 +76,23 @@ export function parseFileSystemUrl(url: string): FileSystemOptions {
         try {
           root = fileURLToPath(base);
         } catch (error) {
+          // No cause: Node's URL error keeps the whole input.
           throw new InvalidArgumentError(
-            `Invalid file URL ${url}: ${(error as Error).message}; use file:///abs/dir or file:./rel`,
-            { cause: error },
+            `Invalid file URL ${redactUrl(url)}: ${redactText((error as Error).message)}; use file:///abs/dir or file:./rel`,
           );
         }
       } else {
         try {
           root = nodePath.resolve(decodeURIComponent(rest));
-        } catch (error) {
+        } catch {
           throw new InvalidArgumentError(
-            `Invalid file URL ${url}: a malformed %-escape; use file:///abs/dir or file:./rel`,
-            { cause: error },
+            `Invalid file URL ${redactUrl(url)}: a malformed %-escape; use file:///abs/dir or file:./rel`,
           );
         }
       }
       if (!rest || rest === '//')
         throw new InvalidArgumentError(
-          `A file URL needs a folder: file:///abs/dir or file:./rel (got ${url})`,
+          `A file URL needs a folder: file:///abs/dir or file:./rel (got ${redactUrl(url)})`,
         );
       const durable = params.get('durable');
       return {
@@ -95,20 +104,10 @@ export function parseFileSystemUrl(url: string): FileSystemOptions {
     }
     case 'redis':
     case 'rediss': {
+      // First: it refuses a password whose raw '?' or '@' would put part of it in the query,
+      // which the checks below show.
+      parseRedisUrl(url);
       checkKnown(params, ['lockTtlMs', 'keyPrefix', 'ttlSeconds'], url);
-      let parsed: URL;
-      try {
-        parsed = new URL(base);
-      } catch (error) {
-        throw new InvalidArgumentError(
-          `Invalid Redis URL ${redactUrl(url)}; e.g. redis://localhost:6379/0?keyPrefix=app:`,
-          { cause: error },
-        );
-      }
-      if (!parsed.hostname)
-        throw new InvalidArgumentError(
-          `A Redis URL needs a host: redis://localhost:6379 (got ${redactUrl(url)})`,
-        );
       const keyPrefix = params.get('keyPrefix');
       const ttl = params.get('ttlSeconds');
       return {

@@ -130,7 +130,7 @@ export class DriverFileSystem extends FileLikeSystem implements HandleHost {
     // A missing plain path fails before anything is removed.
     if (!missingOk) {
       for (const p of patterns) {
-        if (p.exact !== undefined && !(await this.existsNormalized(p.exact)))
+        if (p.exact !== undefined && !(await this.existsForWrite(p.exact)))
           throw new FileNotFoundError(p.exact);
       }
     }
@@ -296,7 +296,7 @@ export class DriverFileSystem extends FileLikeSystem implements HandleHost {
     let draft: Draft | undefined;
     try {
       if (spec.mustExist || spec.mustNotExist) {
-        const exists = await this.existsNormalized(p);
+        const exists = await this.existsForWrite(p);
         if (spec.mustExist && !exists) throw new FileNotFoundError(p);
         if (spec.mustNotExist && exists) throw new FileExistsError(p);
       }
@@ -385,7 +385,7 @@ export class DriverFileSystem extends FileLikeSystem implements HandleHost {
         leases.push(new Lease(lock, this.lockTtlMs, started));
       }
       if (src === dst) {
-        if (!(await this.existsNormalized(src))) throw new FileNotFoundError(src);
+        if (!(await this.existsForWrite(src))) throw new FileNotFoundError(src);
         return;
       }
       const locks = { from: leases[0].lock, to: leases[1].lock };
@@ -422,6 +422,12 @@ export class DriverFileSystem extends FileLikeSystem implements HandleHost {
 
   private async existsNormalized(path: string): Promise<boolean> {
     return (await this.guard(path, () => this.driver.stat(path))) !== undefined;
+  }
+
+  private async existsForWrite(path: string): Promise<boolean> {
+    const { driver } = this;
+    if (!driver.existsForWrite) return this.existsNormalized(path);
+    return this.guard(path, () => driver.existsForWrite!(path));
   }
 
   private normalize(path: string): string {

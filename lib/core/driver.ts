@@ -19,6 +19,11 @@ export interface StorageDriver {
   lock(path: string, ttlMs: number): Promise<DriverLock | undefined>;
 
   stat(path: string): Promise<FileStat | undefined>;
+  /**
+   * Optional: whether a file is at `path`, asked by a call about to write or remove it. Throws
+   * (FileExistsError) when something the backend must leave alone is there instead of a file.
+   */
+  existsForWrite?(path: string): Promise<boolean>;
   /** The bytes of `range` (clamped to the file), or undefined when the file does not exist. */
   read(path: string, range: ResolvedRange): Promise<Buffer | undefined>;
   /** A stream of `range`, or undefined when the file does not exist (checked before streaming). */

@@ -34,8 +34,8 @@ export class BlockingIOError extends FileSystemError {
 }
 
 export class FileExistsError extends FileSystemError {
-  constructor(path: string, options: { cause?: unknown } = {}) {
-    super('EEXIST', `File exists: '${path}'`, { path, cause: options.cause });
+  constructor(path: string, options: { cause?: unknown; message?: string } = {}) {
+    super('EEXIST', options.message ?? `File exists: '${path}'`, { path, cause: options.cause });
   }
 }
 

@@ -1,1 +1,6 @@
-export { AiofsHealthIndicator, type AiofsHealthOptions } from './aiofs-health.indicator';
+export {
+  AiofsHealthIndicator,
+  type AiofsHealthOptions,
+  type AiofsHealthDetail,
+  type AiofsHealthResult,
+} from './aiofs-health.indicator';

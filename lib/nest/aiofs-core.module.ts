@@ -72,7 +72,8 @@ export class AiofsCoreModule implements OnApplicationShutdown {
     };
     return {
       module: AiofsCoreModule,
-      global: isGlobal === true,
+      // Injectable in every module, like typeorm's core module, unless the caller opts out.
+      global: isGlobal !== false,
       imports: [AiofsRegistryModule, ...imports],
       providers: [
         { provide: AIOFS_MODULE_ID, useValue: randomUUID() },

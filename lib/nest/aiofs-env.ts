@@ -6,8 +6,9 @@ import { DEFAULT_FILE_SYSTEM_NAME } from './aiofs.constants';
 /** Reads one variable; `process.env`, a plain object, or a `ConfigService`'s `get`. */
 export type EnvSource = Record<string, string | undefined> | { get(key: string): unknown };
 
-const URL_EXAMPLE =
-  'file:./data, memory://, redis://localhost:6379/0?keyPrefix=app:, azure://my-container';
+/** Shown beside `file:./data` when the URL variable is unset. */
+const OTHER_URL_EXAMPLES =
+  'memory://, redis://localhost:6379/0?keyPrefix=app:, azure://my-container';
 
 /** The variable names of a file system: `AIOFS_URL`, or `AIOFS_<NAME>_URL` for a named one. */
 export function aiofsEnvNames(name: string = DEFAULT_FILE_SYSTEM_NAME) {
@@ -52,18 +53,17 @@ export function aiofsOptionsFromEnv(
   const url = get(names.url);
   if (!url) {
     throw new InvalidArgumentError(
-      `Set ${names.url} to the URL of the '${name}' file system, e.g. ${names.url}=file:./data (or ${URL_EXAMPLE})`,
+      `Set ${names.url} to the URL of the '${name}' file system, e.g. ${names.url}=file:./data (or ${OTHER_URL_EXAMPLES})`,
     );
   }
   let options: FileSystemOptions;
   try {
     options = parseFileSystemUrl(url);
   } catch (error) {
+    // The parser's message names the (redacted) URL and shows the example that fits.
     throw new InvalidArgumentError(
-      `${names.url} is not a valid file system URL (${redactUrl(url)}): ${(error as Error).message}. Examples: ${URL_EXAMPLE}`,
-      {
-        cause: error,
-      },
+      `${names.url} is not a valid file system URL: ${(error as Error).message}`,
+      { cause: error },
     );
   }
   if (options.backend === 'redis') {
@@ -107,12 +107,13 @@ export function aiofsOptionsFromConfig(
 
 function parseNodes(variable: string, value: string): Array<{ host: string; port: number }> {
   return value.split(',').map((entry) => {
-    const match = /^\s*\[?([^\]\s]+?)\]?:(\d+)\s*$/.exec(entry);
+    // A host never holds '@', '/' or a space: such an entry may carry a password.
+    const match = /^\s*(?:\[([^\]\s@/]+)\]|([^[\]\s@/]+)):(\d+)\s*$/.exec(entry);
     if (!match)
       throw new InvalidArgumentError(
-        `${variable} is a comma-separated list of host:port, e.g. ${variable}=10.0.0.1:7000,10.0.0.2:7000 (got '${entry}')`,
+        `${variable} is a comma-separated list of host:port, e.g. ${variable}=10.0.0.1:7000,10.0.0.2:7000 (got '${redactUrl(entry)}')`,
       );
-    return { host: match[1], port: Number(match[2]) };
+    return { host: match[1] ?? match[2], port: Number(match[3]) };
   });
 }
 

@@ -84,7 +84,12 @@ describe('aiofsOptionsFromEnv', () => {
     [
       { AIOFS_URL: 'ftp://x' },
       undefined,
-      /AIOFS_URL is not a valid file system URL .*Examples: file:\.\/data/,
+      /AIOFS_URL is not a valid file system URL: .*examples: memory:\/\/, .*file:\.\/data/,
+    ],
+    [
+      { AIOFS_URL: 'redis://' },
+      undefined,
+      /AIOFS_URL is not a valid file system URL: .*redis:\/\/localhost:6379/,
     ],
     [{ AIOFS_URL: './data' }, undefined, /AIOFS_URL is not a valid/],
     [
@@ -102,11 +107,41 @@ describe('aiofsOptionsFromEnv', () => {
     expect(() => aiofsOptionsFromEnv(env, name)).toThrow(message);
   });
 
+  test.each<[Record<string, string>, string | undefined]>([
+    [{}, undefined],
+    [{ AIOFS_URL: 'memory://' }, 'cache'],
+    [{ AIOFS_URL: 'bogus://x' }, undefined],
+    [{ AIOFS_URL: 'not a url' }, undefined],
+    [{ AIOFS_URL: 'redis://' }, undefined],
+  ])('%p: the message lists its examples once, each example once', (env, name) => {
+    let message = '';
+    try {
+      aiofsOptionsFromEnv(env, name);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).not.toBe('');
+    expect(message.match(/examples?:/gi)?.length ?? 0).toBeLessThanOrEqual(1);
+    for (const example of [
+      'file:./data',
+      'memory://',
+      'redis://localhost',
+      'azure://my-container',
+    ]) {
+      expect(message.split(example).length - 1).toBeLessThanOrEqual(1);
+    }
+    if (env.AIOFS_URL && !/^(redis|memory|file|azure):/.test(env.AIOFS_URL)) {
+      expect(message.split(env.AIOFS_URL).length - 1).toBe(1); // the bad URL, named once
+    }
+  });
+
   test('a secret never appears in a message', () => {
     const cases: Array<Record<string, string>> = [
       { AIOFS_URL: 'redis://:hunter2@h:1?oops=1' },
       { AIOFS_URL: 'redis://user:hunter2@h:1?ttlSeconds=soon' },
       { AIOFS_URL: 'azure://acct:hunter2@box' },
+      { AIOFS_URL: 'memory://user:hunter2@x' },
+      { AIOFS_URL: 'file://user:hunter2@host/data' },
       { AIOFS_URL: 'azure://', AIOFS_AZURE_CONNECTION_STRING: 'AccountKey=hunter2' },
       {
         AIOFS_URL: 'redis://h:1',

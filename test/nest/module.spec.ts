@@ -316,16 +316,6 @@ describe('AiofsModule', () => {
     expect(error.message).toMatch(/cannot be used/);
   });
 
-  test('not global by default; isGlobal makes it so', async () => {
-    @Module({ providers: [DefaultUser] })
-    class Feature {}
-    const error = await caught(start([AiofsModule.forRoot({ backend: 'memory' }), Feature]));
-    expect(error.message).toMatch(/DefaultUser/);
-    const app = await start([AiofsModule.forRoot({ backend: 'memory', isGlobal: true }), Feature]);
-    expect(app.get(DefaultUser).files.backend).toBe('memory');
-    await app.close();
-  });
-
   test('app.close() aborts an open writer: the old content stays and the lock is gone', async () => {
     const app = await start([AiofsModule.forRoot({ backend: 'local', root: dir })], [DefaultUser]);
     const files = app.get(DefaultUser).files;
@@ -360,5 +350,87 @@ describe('AiofsModule', () => {
     expect(user.cache).toBe(memory);
     await moduleRef.close();
     await memory.close();
+  });
+});
+
+/** The layout of a real app: AiofsModule in AppModule, the file system used in a feature module. */
+describe('AiofsModule is global by default', () => {
+  @Injectable()
+  class FeatureService {
+    constructor(@InjectFileSystem() readonly files: FileLikeSystem) {}
+  }
+
+  @Injectable()
+  class NamedFeatureService {
+    constructor(
+      @InjectFileSystem('cache') readonly cache: FileLikeSystem,
+      @InjectFileSystem('archive') readonly archive: FileLikeSystem,
+    ) {}
+  }
+
+  @Module({ providers: [FeatureService, NamedFeatureService], exports: [FeatureService] })
+  class FeatureModule {}
+
+  test('forRoot in AppModule, @InjectFileSystem() in a feature module: one shared file system', async () => {
+    @Module({
+      imports: [
+        AiofsModule.forRoot({ backend: 'local', root: dir }),
+        AiofsModule.forRoot({ name: 'cache', url: 'memory://' }),
+        AiofsModule.forRootAsync({ name: 'archive', useFactory: () => ({ backend: 'memory' }) }),
+        FeatureModule,
+      ],
+      providers: [DefaultUser],
+    })
+    class AppModule {}
+    const app = await start([AppModule]);
+    const feature = app.get(FeatureService);
+    expect(feature.files.backend).toBe('local');
+    expect(feature.files).toBe(app.get(DefaultUser).files);
+    await feature.files.writeFile('from-feature.txt', 'hi');
+    expect((await app.get(DefaultUser).files.readFile('from-feature.txt')).toString()).toBe('hi');
+    const named = app.get(NamedFeatureService);
+    expect(named.cache).toBe(app.get(getFileSystemToken('cache')));
+    expect(named.archive).toBe(app.get(getFileSystemToken('archive')));
+    expect(named.cache).not.toBe(named.archive);
+    await app.close();
+  });
+
+  test('isGlobal: false keeps it to the importing module; a feature module cannot inject it', async () => {
+    @Module({
+      imports: [AiofsModule.forRoot({ backend: 'memory', isGlobal: false }), FeatureModule],
+      providers: [DefaultUser],
+    })
+    class AppModule {}
+    const error = await caught(start([AppModule]));
+    expect(error.message).toMatch(/can't resolve dependencies of the FeatureService/);
+
+    @Module({
+      imports: [AiofsModule.forRoot({ backend: 'memory', isGlobal: false })],
+      providers: [DefaultUser],
+    })
+    class LocalOnlyModule {}
+    const app = await start([LocalOnlyModule]);
+    expect(app.get(DefaultUser).files.backend).toBe('memory');
+    await app.close();
+  });
+
+  test('isGlobal: false on forRootAsync, for a named file system', async () => {
+    @Injectable()
+    class CacheUser {
+      constructor(@InjectFileSystem('cache') readonly cache: FileLikeSystem) {}
+    }
+    @Module({ providers: [CacheUser] })
+    class CacheFeature {}
+    const error = await caught(
+      start([
+        AiofsModule.forRootAsync({
+          name: 'cache',
+          isGlobal: false,
+          useFactory: () => ({ backend: 'memory' }),
+        }),
+        CacheFeature,
+      ]),
+    );
+    expect(error.message).toMatch(/can't resolve dependencies of the CacheUser/);
   });
 });

@@ -34,3 +34,39 @@ describe('SDKs are loaded lazily', () => {
     expect(out.trim().split('\n')).toEqual(['b', 'false']);
   });
 });
+
+describe('aiofs/health without @nestjs/terminus installed', () => {
+  test('importing it says which package to install (ENOPKG); aiofs itself still loads', () => {
+    // A fresh process where @nestjs/terminus cannot be found, as when it is not installed.
+    const out = run(`
+      const Module = require('module');
+      const resolve = Module._resolveFilename;
+      Module._resolveFilename = function (request, ...rest) {
+        if (request === '@nestjs/terminus' || request.startsWith('@nestjs/terminus/')) {
+          const error = new Error("Cannot find module '" + request + "'");
+          error.code = 'MODULE_NOT_FOUND';
+          throw error;
+        }
+        return resolve.call(this, request, ...rest);
+      };
+      const { FileSystemError } = require('./lib');
+      try {
+        require('./lib/health');
+        console.log('loaded');
+      } catch (error) {
+        console.log(JSON.stringify({
+          code: error.code,
+          message: error.message,
+          typed: error instanceof FileSystemError,
+          cause: error.cause && error.cause.code,
+        }));
+      }
+    `);
+    expect(JSON.parse(out)).toEqual({
+      code: 'ENOPKG',
+      message: 'aiofs/health needs the package @nestjs/terminus: npm install @nestjs/terminus',
+      typed: true,
+      cause: 'MODULE_NOT_FOUND',
+    });
+  });
+});

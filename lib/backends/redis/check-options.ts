@@ -1,6 +1,7 @@
 import { checkLockTtl, InvalidArgumentError } from '../../core';
 import { redactUrl } from '../redact';
 import type { RedisFileSystemOptions } from './redis-options';
+import { parseRedisUrl } from './redis-url';
 
 export type RedisSource =
   | { kind: 'url'; url: string }
@@ -47,20 +48,14 @@ function checkUrl(url: unknown): string {
       `url must be a redis:// or rediss:// URL, not ${typeof url === 'string' ? JSON.stringify(redactUrl(url)) : typeof url}`,
     );
   }
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch (error) {
-    throw new InvalidArgumentError(`Invalid Redis URL ${redactUrl(url)}`, { cause: error });
-  }
-  if (!parsed.hostname)
-    throw new InvalidArgumentError(`A Redis URL needs a host: ${redactUrl(url)}`);
+  parseRedisUrl(url);
   return url;
 }
 
 function checkNode(node: unknown): { host: string; port: number } {
   if (typeof node === 'string') {
-    const match = /^(.+):(\d+)$/.exec(node);
+    // A host never holds '@', '/' or a space: such a string may carry a password.
+    const match = /^([^\s@/]+|\[[^\s@/\]]+\]):(\d+)$/.exec(node);
     if (match)
       return checkNode({ host: match[1].replace(/^\[(.*)\]$/, '$1'), port: Number(match[2]) });
   } else if (isPlainObject(node)) {
@@ -77,8 +72,18 @@ function checkNode(node: unknown): { host: string; port: number } {
     }
   }
   throw new InvalidArgumentError(
-    `cluster.nodes holds 'host:port' strings or { host, port } objects, not ${JSON.stringify(node)}`,
+    `cluster.nodes holds 'host:port' strings or { host, port } objects, not ${describeNode(node)}`,
   );
+}
+
+/** A node for a message: a string redacted, an object by its host and port only. */
+function describeNode(node: unknown): string {
+  if (typeof node === 'string') return JSON.stringify(redactUrl(node));
+  if (isPlainObject(node)) {
+    const { host, port } = node;
+    return `{ host: ${JSON.stringify(typeof host === 'string' ? redactUrl(host) : typeof host)}, port: ${JSON.stringify(typeof port === 'number' ? port : typeof port)} }`;
+  }
+  return node === null ? 'null' : typeof node;
 }
 
 function checkClient(client: unknown): object {

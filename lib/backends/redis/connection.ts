@@ -2,9 +2,11 @@ import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import { BackendUnavailableError } from '../../core';
 import { loadSdk } from '../load-sdk';
 import { redactUrl } from '../redact';
+import { scrubbedError } from '../scrub';
 import type { RedisSettings } from './check-options';
 import { HangWatchdog } from './hang-watchdog';
 import { RedisNotConnectedError, translateRedisError } from './redis-errors';
+import { parseRedisUrl } from './redis-url';
 
 type IoRedis = typeof import('ioredis');
 
@@ -23,8 +25,14 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).u
 
 const reconnectDelay = (attempt: number) => Math.min(50 * attempt, 1000);
 
+/** ioredis's default connectTimeout. */
+const IOREDIS_CONNECT_TIMEOUT_MS = 10_000;
+
 /** The client aiofs talks through, and whether it owns it. */
 export class RedisConnection {
+  /** Until the client has been ready once: a caller's client may still be connecting. */
+  private firstReady?: Promise<void>;
+
   constructor(
     /** Commands go through this; a Cluster routes them by key. */
     readonly client: Redis,
@@ -33,13 +41,30 @@ export class RedisConnection {
     /** host:port (or several), never a secret. */
     readonly location: string,
     private readonly watchdog?: HangWatchdog,
-  ) {}
+  ) {
+    const used = cluster ?? client;
+    if (used.status === 'ready') this.firstReady = Promise.resolve();
+    else used.once('ready', () => (this.firstReady ??= Promise.resolve()));
+  }
+
+  /**
+   * Waits, on the first call only, for a caller's client that is still connecting (or lazy) to
+   * be ready, bounded by its connect timeout: a Cluster knows its masters and slots only then.
+   * Later calls fail fast while a client reconnects, as the commands themselves do.
+   */
+  ready(): Promise<void> {
+    const client = this.cluster ?? this.client;
+    this.firstReady ??= untilReady(client).catch((error: unknown) => {
+      this.firstReady = undefined; // the next call tries again
+      throw error;
+    });
+    return this.firstReady;
+  }
 
   /** The servers holding data: the one server, or every cluster master. */
   async masters(): Promise<Redis[]> {
+    await this.ready();
     if (!this.cluster) return [this.client];
-    // A caller's lazy Cluster knows its nodes once connected.
-    if (this.cluster.status === 'wait') await this.cluster.connect();
     const masters = this.cluster.nodes('master');
     if (masters.length === 0) throw new RedisNotConnectedError('no Redis Cluster master is known');
     // A master whose connection ended leaves the pool, but its slots still point at it: a scan
@@ -62,6 +87,7 @@ export class RedisConnection {
 
   /** PING; on a cluster, CLUSTER INFO of every master, which must say cluster_state:ok. */
   async ping(): Promise<void> {
+    await this.ready();
     if (!this.cluster) {
       await this.client.ping();
       return;
@@ -93,9 +119,37 @@ export class RedisConnection {
   }
 }
 
-function urlLocation(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.hostname}:${parsed.port || 6379}`;
+/** Resolves once `client` is ready; rejects when it ends or its connect timeout passes first. */
+async function untilReady(client: Redis | Cluster): Promise<void> {
+  const options = client.isCluster
+    ? (client as Cluster).options.redisOptions
+    : (client as Redis).options;
+  const timeoutMs = options?.connectTimeout ?? IOREDIS_CONNECT_TIMEOUT_MS;
+  const what = client.isCluster ? 'The Redis Cluster' : 'The Redis client';
+  if (client.status === 'end') throw new RedisNotConnectedError(`${what} was closed`);
+  // A lazy client connects at its first command; connect() starts it (its failure is reported
+  // by the wait below).
+  if (client.status === 'wait') client.connect().catch(() => undefined);
+  let onReady!: () => void;
+  let onEnd!: () => void;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      onReady = resolve;
+      onEnd = () => reject(new RedisNotConnectedError(`${what} closed before it was ready`));
+      client.once('ready', onReady);
+      client.once('end', onEnd);
+      timer = setTimeout(
+        () => reject(new RedisNotConnectedError(`${what} was not ready within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      if (client.status === 'ready') resolve();
+    });
+  } finally {
+    clearTimeout(timer);
+    client.off('ready', onReady);
+    client.off('end', onEnd);
+  }
 }
 
 function clientLocation(client: Redis | Cluster): string {
@@ -130,15 +184,23 @@ export async function connectRedis(settings: RedisSettings): Promise<RedisConnec
   // once, and leaves no reconnection behind. Reconnection is switched on once connected.
   let keepReconnecting: () => void;
   if (source.kind === 'url') {
-    location = urlLocation(source.url);
+    // Parsed here, not by ioredis (Node's legacy parser may read a host out of a password).
+    const url = parseRedisUrl(source.url);
+    location = url.location;
+    const { query, tls, ...fromUrl } = url.options;
+    // As ioredis does with a URL: its parts and query win over the options; rediss:// means TLS
+    // unless the options say how.
     const options: RedisOptions = {
       ...NODE_OPTIONS,
       enableOfflineQueue: false,
       retryStrategy: reconnectDelay,
       ...settings.redisOptions,
+      ...query,
+      ...fromUrl,
+      ...(tls && settings.redisOptions.tls === undefined ? { tls: {} } : {}),
       lazyConnect: true,
-    };
-    const redis = new sdk.Redis(source.url, { ...options, retryStrategy: () => null });
+    } as RedisOptions;
+    const redis = new sdk.Redis({ ...options, retryStrategy: () => null });
     keepReconnecting = () => (redis.options.retryStrategy = options.retryStrategy);
     client = redis;
   } else {
@@ -167,7 +229,10 @@ export async function connectRedis(settings: RedisSettings): Promise<RedisConnec
     const cause = reason ?? error;
     throw (
       translateRedisError(cause, location) ??
-      new BackendUnavailableError('redis', location, { cause })
+      new BackendUnavailableError('redis', location, {
+        cause: scrubbedError(cause),
+        detail: 'could not connect',
+      })
     );
   }
   keepReconnecting();

@@ -3,6 +3,7 @@ import { FileSystemError, lockLostError, type Draft } from '../../core';
 import { CHUNK_BYTES, checkSize, orphanTtlMs } from './limits';
 import type { RedisLock } from './lock';
 import { appendChunk } from './append';
+import { foreignKeyError } from './redis-errors';
 import { COMMIT, DRAFT_FROM_CURRENT, TEMP_SET_RANGE, TEMP_TRUNCATE } from './scripts';
 import { TailBuffer } from './tail-buffer';
 
@@ -122,13 +123,12 @@ export class RedisDraft implements Draft {
     this.assertUsable();
     const { client, lock, dataKey, tempKey } = this.t;
     const mode = this.created ? 'rename' : 'set';
-    const reply = Number(
-      await COMMIT.run(
-        client,
-        [lock.key, dataKey, tempKey],
-        [lock.token, mode, this.tail.content(), String(this.t.ttlSeconds ?? 0), '1', this.flushed],
-      ),
+    const reply = await COMMIT.run(
+      client,
+      [lock.key, dataKey, tempKey, lock.legacyKey],
+      [lock.token, mode, this.tail.content(), String(this.t.ttlSeconds ?? 0), '1', this.flushed],
     );
+    if (typeof reply === 'string') throw foreignKeyError(this.t.path, reply);
     if (reply !== 1) throw lockLostError(this.t.path);
     this.state = 'committed';
     this.tail.release();

@@ -33,8 +33,10 @@ function escapeGlob(text: string): string {
 
 /**
  * The key layout (the Python aiofs one): `dir/sub/file.bin` is `keyPrefix + 'dir:sub:file.bin'`.
- * aiofs's own keys carry the data key as a hash tag, `keyPrefix{<data key>}:.aiofs-<kind>`, so
- * that they share its cluster slot; a data key never holds `{`, so they never map to a path.
+ * aiofs's own keys are `<data key>{<data key>}:.aiofs-<kind>`: named by the data key alone, so
+ * that two file systems whose prefixes nest (`app:` + `dir/f`, `app:dir:` + `f`) share one lock;
+ * under the prefix; in the data key's cluster slot (the hash tag). A data key never holds `{`, so
+ * they never map to a path.
  */
 export class RedisKeys {
   private readonly prefixBytes: Buffer;
@@ -51,6 +53,14 @@ export class RedisKeys {
 
   lock(path: string): string {
     return this.internal(path, 'lock');
+  }
+
+  /**
+   * The lock's name in aiofs 0.1, `keyPrefix{<data key>}:.aiofs-lock`: held too, so that an
+   * instance of 0.1 with the same prefix is excluded during a rolling upgrade.
+   */
+  legacyLock(path: string): string {
+    return `${this.prefix}{${this.data(path)}}:${RESERVED_PREFIX}-lock`;
   }
 
   temp(path: string, token: string): string {
@@ -119,6 +129,7 @@ export class RedisKeys {
   }
 
   private internal(path: string, kind: string): string {
-    return `${this.prefix}{${this.data(path)}}:${RESERVED_PREFIX}-${kind}`;
+    const data = this.data(path);
+    return `${data}{${data}}:${RESERVED_PREFIX}-${kind}`;
   }
 }

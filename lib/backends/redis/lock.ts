@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { DriverLock } from '../../core';
 import { orphanTtlMs } from './limits';
-import { RELEASE_LOCK, RENEW_LOCK } from './scripts';
+import { foreignKeyError } from './redis-errors';
+import { ACQUIRE_LOCK, RELEASE_LOCK, RENEW_LOCK } from './scripts';
 
 /** A random, unguessable token. */
 export function newToken(): string {
@@ -10,9 +11,11 @@ export function newToken(): string {
 }
 
 /**
- * A lease on a path: `SET lockKey token NX PX ttl`; renewed and released by Lua scripts that act
- * only while the key still holds our token. Keys attached to it (a draft's temp key) are kept
- * alive by the same renewal.
+ * A lease on a path whose key is a string or nothing (acquire throws FileExistsError for another
+ * kind, which aiofs leaves alone): its lock key set to our token with a TTL, when neither it nor its 0.1 name
+ * (`legacyKey`, held too) is set; renewed and released by Lua scripts that act only while the
+ * key still holds our token. Keys attached to it (a draft's temp key) are kept alive by the same
+ * renewal.
  */
 export class RedisLock implements DriverLock {
   private readonly attached = new Set<string>();
@@ -22,6 +25,7 @@ export class RedisLock implements DriverLock {
     private readonly client: Redis,
     readonly path: string,
     readonly key: string,
+    readonly legacyKey: string,
     readonly token: string,
     readonly ttlMs: number,
   ) {}
@@ -29,12 +33,20 @@ export class RedisLock implements DriverLock {
   static async acquire(
     client: Redis,
     path: string,
-    key: string,
+    keys: { lock: string; legacyLock: string; data: string },
     ttlMs: number,
   ): Promise<RedisLock | undefined> {
     const token = newToken();
-    const reply = await client.set(key, token, 'PX', ttlMs, 'NX');
-    return reply === 'OK' ? new RedisLock(client, path, key, token, ttlMs) : undefined;
+    const reply = await ACQUIRE_LOCK.run(
+      client,
+      [keys.lock, keys.legacyLock, keys.data],
+      [token, ttlMs],
+    );
+    // The type of a key that is not a file: no lock on it, as nothing may write it.
+    if (typeof reply === 'string') throw foreignKeyError(path, reply);
+    return reply === 1
+      ? new RedisLock(client, path, keys.lock, keys.legacyLock, token, ttlMs)
+      : undefined;
   }
 
   attach(key: string): void {
@@ -49,7 +61,7 @@ export class RedisLock implements DriverLock {
     if (this.done) return false;
     const reply = await RENEW_LOCK.run(
       this.client,
-      [this.key, ...this.attached],
+      [this.key, this.legacyKey, ...this.attached],
       [this.token, this.ttlMs, orphanTtlMs(this.ttlMs)],
     );
     return reply === 1;
@@ -58,7 +70,7 @@ export class RedisLock implements DriverLock {
   async release(): Promise<void> {
     if (this.done) return;
     this.done = true;
-    await RELEASE_LOCK.run(this.client, [this.key], [this.token]);
+    await RELEASE_LOCK.run(this.client, [this.key, this.legacyKey], [this.token]);
   }
 
   /** The commit that released the lock in the same script: nothing is left to release. */

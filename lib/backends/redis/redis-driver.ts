@@ -18,8 +18,8 @@ import { scanKeys } from './list';
 import { asRedisLock, newToken, RedisLock } from './lock';
 import { snapshotStream } from './read-stream';
 import { snapshotReader } from './reader';
-import { translateRedisError } from './redis-errors';
-import { DELETE_LOCKED, DELETE_UNLOCKED, READ_RANGE, STAT, WRITE_WHOLE } from './scripts';
+import { foreignKeyError, otherRedisError, translateRedisError } from './redis-errors';
+import { DELETE_LOCKED, DELETE_UNLOCKED, READ_RANGE, STAT, TYPE_OF, WRITE_WHOLE } from './scripts';
 import { takeSnapshot } from './snapshot';
 import { transfer } from './transfer';
 
@@ -45,7 +45,24 @@ export class RedisDriver implements StorageDriver {
   }
 
   lock(path: string, ttlMs: number): Promise<DriverLock | undefined> {
-    return RedisLock.acquire(this.client, path, this.keys.lock(path), ttlMs);
+    return RedisLock.acquire(
+      this.client,
+      path,
+      {
+        lock: this.keys.lock(path),
+        legacyLock: this.keys.legacyLock(path),
+        data: this.keys.data(path),
+      },
+      ttlMs,
+    );
+  }
+
+  /** A key of another kind than a string is not a file: no call may write or delete it. */
+  async existsForWrite(path: string): Promise<boolean> {
+    const kind = String(await TYPE_OF.run(this.client, [this.keys.data(path)], []));
+    if (kind === 'none') return false;
+    if (kind === 'string') return true;
+    throw foreignKeyError(path, kind);
   }
 
   async stat(path: string): Promise<FileStat | undefined> {
@@ -149,19 +166,21 @@ export class RedisDriver implements StorageDriver {
     checkSize(path, data.length);
     const reply = await WRITE_WHOLE.run(
       this.client,
-      [this.keys.lock(path), this.keys.data(path)],
+      [this.keys.lock(path), this.keys.data(path), this.keys.legacyLock(path)],
       [data, exclusive ? '1' : '0', String(this.ttlSeconds ?? 0)],
     );
-    return reply as 'written' | 'locked' | 'exists';
+    if (reply === 'written' || reply === 'locked' || reply === 'exists') return reply;
+    throw foreignKeyError(path, String(reply));
   }
 
   async deleteUnlocked(path: string): Promise<'deleted' | 'missing' | 'locked'> {
     const reply = await DELETE_UNLOCKED.run(
       this.client,
-      [this.keys.lock(path), this.keys.data(path)],
+      [this.keys.lock(path), this.keys.data(path), this.keys.legacyLock(path)],
       [],
     );
-    return reply as 'deleted' | 'missing' | 'locked';
+    if (reply === 'deleted' || reply === 'missing' || reply === 'locked') return reply;
+    throw foreignKeyError(path, String(reply));
   }
 
   ping(): Promise<void> {
@@ -172,8 +191,8 @@ export class RedisDriver implements StorageDriver {
     return this.connection.close();
   }
 
-  translateError(error: unknown, path?: string): Error | undefined {
-    return translateRedisError(error, this.location, path);
+  translateError(error: unknown, path?: string): Error {
+    return translateRedisError(error, this.location, path) ?? otherRedisError(error, path);
   }
 
   private transfer(
@@ -202,13 +221,6 @@ export class RedisDriver implements StorageDriver {
 
   /** An error for a stream's consumer, typed as the facade would. */
   private typed(error: unknown, path: string): Error {
-    if (error instanceof FileSystemError) return error;
-    return (
-      this.translateError(error, path) ??
-      new FileSystemError('EIO', `redis backend failed on '${path}': ${String(error)}`, {
-        path,
-        cause: error,
-      })
-    );
+    return error instanceof FileSystemError ? error : this.translateError(error, path);
   }
 }

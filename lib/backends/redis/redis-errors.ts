@@ -1,5 +1,11 @@
-import { BackendUnavailableError, FileNotFoundError, FileSystemError } from '../../core';
-import { redactUrl } from '../redact';
+import {
+  BackendUnavailableError,
+  FileExistsError,
+  FileNotFoundError,
+  FileSystemError,
+} from '../../core';
+import { redactText } from '../redact';
+import { scrubbedError } from '../scrub';
 
 /** Thrown by aiofs itself when it finds no server to talk to (e.g. a cluster with no master). */
 export class RedisNotConnectedError extends Error {
@@ -25,13 +31,23 @@ const CONNECTION_MESSAGES =
 const UNAVAILABLE_REPLIES =
   /^(LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|BUSY|READONLY|NOREPLICAS|NOAUTH|WRONGPASS)\b/;
 
+/**
+ * A call that would write or delete `path`, whose key holds another kind than a string: another
+ * application's key, which aiofs leaves alone.
+ */
+export function foreignKeyError(path: string, kind: string): FileExistsError {
+  return new FileExistsError(path, {
+    message: `'${path}' is not a file: its Redis key holds a ${kind}, which aiofs leaves alone`,
+  });
+}
+
 /** One line about `error`, without secrets. */
 function describe(error: Error & { code?: unknown }): string {
   const line = String(error.message ?? '')
     .split('\n')[0]
     .slice(0, 200);
   const code = typeof error.code === 'string' ? error.code : '';
-  return redactUrl(code && !line.includes(code) ? `${code}: ${line}` : line);
+  return redactText(code && !line.includes(code) ? `${code}: ${line}` : line);
 }
 
 /** Types an ioredis error (DESIGN §2's table); undefined lets the facade wrap it as EIO. */
@@ -41,6 +57,8 @@ export function translateRedisError(
   path?: string,
 ): Error | undefined {
   if (!(error instanceof Error)) return undefined;
+  // ioredis keeps a command's arguments on its errors: AUTH's are the password.
+  const cause = scrubbedError(error);
   const { code } = error as { code?: unknown };
   const message = String(error.message ?? '');
   if (
@@ -52,7 +70,7 @@ export function translateRedisError(
     UNAVAILABLE_REPLIES.test(message)
   ) {
     return new BackendUnavailableError('redis', location, {
-      cause: error,
+      cause,
       path,
       detail: /^(NOAUTH|WRONGPASS)/.test(message)
         ? 'authentication failed'
@@ -61,7 +79,7 @@ export function translateRedisError(
   }
   if (message.startsWith('WRONGTYPE') && path) {
     return new FileNotFoundError(path, {
-      cause: error,
+      cause,
       message: `'${path}' is not a file: its Redis key holds another type than a string`,
     });
   }
@@ -70,14 +88,14 @@ export function translateRedisError(
     return new FileSystemError(
       'EFBIG',
       `${path ? `'${path}'` : 'A file'} would grow past the largest string Redis at ${location} allows (proto-max-bulk-len); nothing was committed`,
-      { path, cause: error },
+      { path, cause },
     );
   }
   if (message.startsWith('OOM')) {
     return new FileSystemError(
       'ENOSPC',
       `Redis at ${location} is out of memory (maxmemory)${path ? ` writing '${path}'` : ''}`,
-      { path, cause: error },
+      { path, cause },
     );
   }
   // A script reports the ACL refusal of one of its commands as an ERR.
@@ -85,8 +103,22 @@ export function translateRedisError(
     return new FileSystemError(
       'EACCES',
       `Redis at ${location} refused a command to this user${path ? ` on '${path}'` : ''}: ${describe(error)}`,
-      { path, cause: error },
+      { path, cause },
     );
   }
   return undefined;
+}
+
+/** Any other error of a Redis call, typed EIO, with its cause scrubbed. */
+export function otherRedisError(error: unknown, path?: string): FileSystemError {
+  const detail =
+    error instanceof Error ? describe(error as Error & { code?: unknown }) : String(error);
+  return new FileSystemError(
+    'EIO',
+    `redis backend failed${path ? ` on '${path}'` : ''}: ${detail}`,
+    {
+      path,
+      cause: scrubbedError(error),
+    },
+  );
 }

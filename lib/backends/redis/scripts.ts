@@ -45,21 +45,52 @@ function isNoScript(error: unknown): boolean {
 const applyTtl = (key: string, arg: string) => `
 if ${arg} ~= '0' then redis.call('EXPIRE', ${key}, ${arg}) else redis.call('PERSIST', ${key}) end`;
 
-/** KEYS: lock, attached keys…; ARGV: token, lock ttl ms, attached keys' ttl ms. */
+/**
+ * Returns the TYPE of `key` when it holds another kind than a string: another application's
+ * key, which aiofs never writes, replaces or deletes.
+ */
+const refuseForeign = (key: string) => `
+local kind = redis.call('TYPE', ${key}).ok
+if kind ~= 'string' and kind ~= 'none' then return kind end`;
+
+/** True when neither the lock nor its 0.1 name (see RedisKeys.legacyLock) is held. */
+const unlocked = (lock: string, legacy: string) =>
+  `redis.call('EXISTS', ${lock}) == 0 and redis.call('EXISTS', ${legacy}) == 0`;
+
+/**
+ * KEYS: lock, legacy lock, data; ARGV: token, ttl ms. 1 when taken, 0 when another writer holds
+ * it, or the data key's type when it is not a file.
+ */
+export const ACQUIRE_LOCK = new LuaScript(`${refuseForeign('KEYS[3]')}
+if not (${unlocked('KEYS[1]', 'KEYS[2]')}) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+return 1`);
+
+/** KEYS: lock, legacy lock, attached keys…; ARGV: token, lock ttl ms, attached keys' ttl ms. */
 export const RENEW_LOCK = new LuaScript(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-for i = 2, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
+if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
+for i = 3, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
 return 1`);
 
-/** KEYS: lock; ARGV: token. */
-export const RELEASE_LOCK = new LuaScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`);
+/** Deletes the lock (KEYS[n]) and its legacy name (KEYS[m]) where they hold the token ARGV[t]. */
+const releaseLock = (lock: string, legacy: string, token: string) => `
+for _, k in ipairs({${lock}, ${legacy}}) do
+  if redis.call('GET', k) == ${token} then redis.call('DEL', k) end
+end`;
 
-/** KEYS: lock, data; ARGV: value, exclusive '1'/'0', ttl seconds or '0'. */
-export const WRITE_WHOLE = new LuaScript(`
-if redis.call('EXISTS', KEYS[1]) == 1 then return 'locked' end
+/** KEYS: lock, legacy lock; ARGV: token. */
+export const RELEASE_LOCK = new LuaScript(`${releaseLock('KEYS[1]', 'KEYS[2]', 'ARGV[1]')}
+return 1`);
+
+/**
+ * KEYS: lock, data, legacy lock; ARGV: value, exclusive '1'/'0', ttl seconds or '0'. 'written',
+ * 'locked', 'exists', or the data key's type when it is not a file.
+ */
+export const WRITE_WHOLE = new LuaScript(`${refuseForeign('KEYS[2]')}
+if not (${unlocked('KEYS[1]', 'KEYS[3]')}) then return 'locked' end
 if ARGV[2] == '1' and redis.call('EXISTS', KEYS[2]) == 1 then return 'exists' end
 if ARGV[3] ~= '0' then
   redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[3])
@@ -68,10 +99,13 @@ else
 end
 return 'written'`);
 
-/** KEYS: lock, data. Keys of other types than string are not files. */
-export const DELETE_UNLOCKED = new LuaScript(`
-if redis.call('EXISTS', KEYS[1]) == 1 then return 'locked' end
-if redis.call('TYPE', KEYS[2]).ok ~= 'string' then return 'missing' end
+/**
+ * KEYS: lock, data, legacy lock. 'deleted', 'missing', 'locked', or the data key's type when it
+ * is not a file.
+ */
+export const DELETE_UNLOCKED = new LuaScript(`${refuseForeign('KEYS[2]')}
+if not (${unlocked('KEYS[1]', 'KEYS[3]')}) then return 'locked' end
+if redis.call('EXISTS', KEYS[2]) == 0 then return 'missing' end
 redis.call('DEL', KEYS[2])
 return 'deleted'`);
 
@@ -80,6 +114,9 @@ export const DELETE_LOCKED = new LuaScript(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
 if redis.call('TYPE', KEYS[2]).ok ~= 'string' then return 0 end
 return redis.call('DEL', KEYS[2])`);
+
+/** KEYS: data. Its TYPE: 'string' for a file, 'none', or another kind (not a file). */
+export const TYPE_OF = new LuaScript(`return redis.call('TYPE', KEYS[1]).ok`);
 
 /** KEYS: data. The size, or -1 when there is no file. */
 export const STAT = new LuaScript(`
@@ -149,13 +186,14 @@ end
 return redis.call('STRLEN', KEYS[1])`);
 
 /**
- * KEYS: lock, data, temp; ARGV: token, 'set' or 'rename', bytes (the whole value for 'set', the
+ * KEYS: lock, data, temp, legacy lock; ARGV: token, 'set' or 'rename', bytes (the whole value for 'set', the
  * tail still to append for 'rename'), ttl seconds or '0', '1' to release the lock, the temp key's
  * expected length before the tail. 1 when committed; 0 when the lock is not ours; -1 when the
- * temp key is gone or not what its writer sent.
+ * temp key is gone or not what its writer sent; the data key's type when another application
+ * made it something else than a file meanwhile.
  */
 export const COMMIT = new LuaScript(`
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end${refuseForeign('KEYS[2]')}
 if ARGV[2] == 'set' then
   redis.call('SET', KEYS[2], ARGV[3])
 else
@@ -164,7 +202,8 @@ else
   if #ARGV[3] > 0 then redis.call('APPEND', KEYS[3], ARGV[3]) end
   redis.call('RENAME', KEYS[3], KEYS[2])
 end${applyTtl('KEYS[2]', 'ARGV[4]')}
-if ARGV[5] == '1' then redis.call('DEL', KEYS[1]) end
+if ARGV[5] == '1' then${releaseLock('KEYS[1]', 'KEYS[4]', 'ARGV[1]')}
+end
 return 1`);
 
 /** Refuses (-1) unless both locks (KEYS[3], KEYS[4]) still hold their owners' tokens. */
@@ -173,15 +212,16 @@ if redis.call('GET', KEYS[3]) ~= ARGV[2] or redis.call('GET', KEYS[4]) ~= ARGV[3
 
 /**
  * KEYS: from, to, from's lock, to's lock (one slot); ARGV: ttl seconds or '0', from's token, to's
- * token. 1 when copied, 0 when there is no source, -1 when a lock was lost.
+ * token. 1 when copied, 0 when there is no source, -1 when a lock was lost, the target's type
+ * when it is not a file.
  */
-export const COPY_SAME_SLOT = new LuaScript(`${bothLocksHeld}
+export const COPY_SAME_SLOT = new LuaScript(`${bothLocksHeld}${refuseForeign('KEYS[2]')}
 if redis.call('TYPE', KEYS[1]).ok ~= 'string' then return 0 end
 redis.call('COPY', KEYS[1], KEYS[2], 'REPLACE')${applyTtl('KEYS[2]', 'ARGV[1]')}
 return 1`);
 
-/** KEYS and ARGV as COPY_SAME_SLOT. 1 when moved, 0 when there is no source, -1 when a lock was lost. */
-export const MOVE_SAME_SLOT = new LuaScript(`${bothLocksHeld}
+/** KEYS, ARGV and replies as COPY_SAME_SLOT. */
+export const MOVE_SAME_SLOT = new LuaScript(`${bothLocksHeld}${refuseForeign('KEYS[2]')}
 if redis.call('TYPE', KEYS[1]).ok ~= 'string' then return 0 end
 redis.call('RENAME', KEYS[1], KEYS[2])${applyTtl('KEYS[2]', 'ARGV[1]')}
 return 1`);

@@ -5,6 +5,7 @@ import type { RedisKeys } from './keys';
 import { CHUNK_BYTES, orphanTtlMs } from './limits';
 import { newToken, type RedisLock } from './lock';
 import { appendChunk } from './append';
+import { foreignKeyError } from './redis-errors';
 import { COMMIT, COPY_SAME_SLOT, DELETE_LOCKED, MOVE_SAME_SLOT, STAT } from './scripts';
 
 export interface TransferContext {
@@ -32,13 +33,12 @@ export async function transfer(
   const ttl = String(ctx.ttlSeconds ?? 0);
   if (!ctx.cluster || keySlot(fromKey) === keySlot(toKey)) {
     const script = kind === 'cp' ? COPY_SAME_SLOT : MOVE_SAME_SLOT;
-    const reply = Number(
-      await script.run(
-        ctx.client,
-        [fromKey, toKey, locks.from.key, locks.to.key],
-        [ttl, locks.from.token, locks.to.token],
-      ),
+    const reply = await script.run(
+      ctx.client,
+      [fromKey, toKey, locks.from.key, locks.to.key],
+      [ttl, locks.from.token, locks.to.token],
     );
+    if (typeof reply === 'string') throw foreignKeyError(to, reply);
     if (reply === -1) throw lockLostError(await lostOne(ctx.client, locks));
     return reply === 1;
   }
@@ -78,10 +78,11 @@ async function copyAcrossSlots(
   const commit = async (mode: 'set' | 'rename', bytes: Buffer) => {
     const reply = await COMMIT.run(
       client,
-      [lock.key, toKey, tempKey],
+      [lock.key, toKey, tempKey, lock.legacyKey],
       [lock.token, mode, bytes, ttl, '0', size],
     );
-    if (Number(reply) !== 1) throw lockLostError(to);
+    if (typeof reply === 'string') throw foreignKeyError(to, reply);
+    if (reply !== 1) throw lockLostError(to);
   };
   if (size <= CHUNK_BYTES) {
     await commit('set', await readExactly(client, fromKey, 0, size, from));

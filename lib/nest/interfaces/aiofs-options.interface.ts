@@ -17,7 +17,10 @@ export type AiofsOptions = (FileSystemOptions | CustomFileSystemOptions | { url:
 export type AiofsModuleOptions = AiofsOptions & {
   /** Several file systems live side by side under different names; default `'default'`. */
   name?: string;
-  /** Make the file system injectable everywhere without importing the module (default false). */
+  /**
+   * Injectable in every module of the application (default true); `false` keeps it to the module
+   * that imports `AiofsModule.forRoot(...)`.
+   */
   isGlobal?: boolean;
 };
 
@@ -27,6 +30,7 @@ export interface AiofsOptionsFactory {
 
 export interface AiofsModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   name?: string;
+  /** As in `forRoot`: injectable in every module (default true); `false` opts out. */
   isGlobal?: boolean;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   useFactory?: (...args: any[]) => Promise<AiofsOptions> | AiofsOptions;

@@ -24,12 +24,17 @@ describeRedis("redis: aiofs's own keys", () => {
     const w = await fs.open('dir/f.txt', 'w');
     await w.write(randomBytes(2 * MiB));
     const keys = (await raw.keys(`${prefix}*`)).sort();
-    const lockKey = `${prefix}{${prefix}dir:f.txt}:.aiofs-lock`;
+    const lockKey = `${prefix}dir:f.txt{${prefix}dir:f.txt}:.aiofs-lock`;
     expect(keys[0]).toBe(`${prefix}dir:f.txt`);
     expect(keys).toContain(lockKey);
-    const temp = keys.find((k) => k.startsWith(`${prefix}{${prefix}dir:f.txt}:.aiofs-tmp:`))!;
+    const temp = keys.find((k) =>
+      k.startsWith(`${prefix}dir:f.txt{${prefix}dir:f.txt}:.aiofs-tmp:`),
+    )!;
     expect(temp).toBeDefined();
-    expect(keys).toHaveLength(3);
+    // The lock's name in aiofs 0.1, held too (with the same token) to exclude 0.1 writers.
+    const legacyLockKey = `${prefix}{${prefix}dir:f.txt}:.aiofs-lock`;
+    expect(keys).toContain(legacyLockKey);
+    expect(keys).toHaveLength(4);
     expect(await raw.pttl(lockKey)).toBeGreaterThan(0);
     expect(await raw.pttl(lockKey)).toBeLessThanOrEqual(10_000);
     // the temp key outlives the lock a little, then vanishes if its writer dies
@@ -37,6 +42,9 @@ describeRedis("redis: aiofs's own keys", () => {
     expect(await raw.pttl(temp)).toBeLessThanOrEqual(2 * 10_000 + 5000);
     const token = await raw.get(lockKey);
     expect(token!.length).toBeGreaterThanOrEqual(20);
+    expect(await raw.get(legacyLockKey)).toBe(token);
+    expect(await raw.pttl(legacyLockKey)).toBeGreaterThan(0);
+    expect(await raw.pttl(legacyLockKey)).toBeLessThanOrEqual(10_000);
 
     expect(await fs.ls()).toEqual(['dir/f.txt']);
     expect(await fs.ls('*aiofs*')).toEqual([]);
@@ -66,7 +74,7 @@ describeRedis("redis: aiofs's own keys", () => {
     await fs.writeFile('f', 'old');
     const w = await fs.open('f', 'w');
     await w.write('mine');
-    const lockKey = `${prefix}{${prefix}f}:.aiofs-lock`;
+    const lockKey = `${prefix}f{${prefix}f}:.aiofs-lock`;
     await raw.set(lockKey, 'someone-else', 'PX', 60_000); // taken over
     const error = await caught(w.close());
     expect(error).toBeInstanceOf(BlockingIOError);
@@ -83,7 +91,7 @@ describeRedis("redis: aiofs's own keys", () => {
     const fs = await redis.open({ keyPrefix: prefix });
     const data = randomBytes(3 * MiB);
     await fs.writeFile('big', data);
-    const snapshots = () => raw.keys(`${prefix}{${prefix}big}:.aiofs-snap:*`);
+    const snapshots = () => raw.keys(`${prefix}big{${prefix}big}:.aiofs-snap:*`);
 
     const r = await fs.open('big');
     const [snap] = await snapshots();
@@ -125,7 +133,7 @@ describeRedis('redis: a temp key or lock that is gone is never committed', () =>
     await fs.writeFile('f', 'old');
     const w = await fs.open('f', 'w+');
     await w.write(randomBytes(2 * MiB));
-    const [temp] = await raw.keys(`${prefix}{${prefix}f}:.aiofs-tmp:*`);
+    const [temp] = await raw.keys(`${prefix}f{${prefix}f}:.aiofs-tmp:*`);
     await raw.del(temp); // as if it expired, or the server lost it
     return { raw, fs, w };
   }
@@ -162,7 +170,7 @@ describeRedis('redis: a temp key or lock that is gone is never committed', () =>
     for (const next of ['close', 'overwrite'] as const) {
       const w = await fs.open('f', 'w');
       await w.write(randomBytes(3 * MiB));
-      const [temp] = await raw.keys(`${prefix}{${prefix}f}:.aiofs-tmp:*`);
+      const [temp] = await raw.keys(`${prefix}f{${prefix}f}:.aiofs-tmp:*`);
       const kept = await raw.getrangeBuffer(temp, 0, MiB - 1);
       await raw.set(temp, kept, 'PX', 60_000);
       if (next === 'overwrite') {
@@ -184,10 +192,11 @@ describeRedis('redis: a temp key or lock that is gone is never committed', () =>
     await fs.writeFile('a', 'A');
     await fs.writeFile('b', 'B');
     const lock = (await driver.lock('a', 60_000))!;
-    await raw.set(`${prefix}{${prefix}a}:.aiofs-lock`, 'stolen');
+    await raw.set(`${prefix}a{${prefix}a}:.aiofs-lock`, 'stolen');
     expect(await caught(driver.deleteLocked('a', lock))).toBeInstanceOf(BlockingIOError);
     expect(await fs.exists('a')).toBe(true);
-    await raw.del(`${prefix}{${prefix}a}:.aiofs-lock`);
+    await lock.release(); // lets go of what is still its own: the lock's 0.1 name
+    await raw.del(`${prefix}a{${prefix}a}:.aiofs-lock`);
     const mine = (await driver.lock('a', 60_000))!;
     expect(await driver.deleteLocked('a', mine)).toBe(true);
     expect(await driver.deleteLocked('a', mine)).toBe(false);
@@ -215,7 +224,7 @@ describeRedis('redis: cp and mv within one slot refuse a lock that is no longer 
       to: (await driver.lock('b', 60_000))!,
     };
     const stolen = which === 'the source' ? 'a' : 'b';
-    await raw.set(`${prefix}{${prefix}${stolen}}:.aiofs-lock`, 'stolen');
+    await raw.set(`${prefix}${stolen}{${prefix}${stolen}}:.aiofs-lock`, 'stolen');
     const run = () =>
       kind === 'cp' ? driver.copyLocked('a', 'b', locks) : driver.moveLocked('a', 'b', locks);
     const error = await caught(run());
@@ -223,7 +232,7 @@ describeRedis('redis: cp and mv within one slot refuse a lock that is no longer 
     expect(error.message).toContain(`'${stolen}'`);
     expect((await fs.readFile('a')).toString()).toBe('A');
     expect((await fs.readFile('b')).toString()).toBe('B');
-    await raw.del(`${prefix}{${prefix}${stolen}}:.aiofs-lock`);
+    await raw.del(`${prefix}${stolen}{${prefix}${stolen}}:.aiofs-lock`);
     await Promise.all([locks.from.release(), locks.to.release()]);
     await fs.close();
   });
@@ -247,13 +256,14 @@ describeRedis('redis: copies across cluster slots that lose their locks', () => 
         await fs.writeFile('dst', 'old');
         const from = (await driver.lock('src', 60_000))!;
         const to = (await driver.lock('dst', 60_000))!;
-        await raw.set(`${prefix}{${prefix}dst}:.aiofs-lock`, 'stolen');
+        await raw.set(`${prefix}dst{${prefix}dst}:.aiofs-lock`, 'stolen');
         const error = await caught(driver.copyLocked('src', 'dst', { from, to }));
         expect(error).toBeInstanceOf(BlockingIOError);
         expect(error.path).toBe('dst');
         expect((await fs.readFile('dst')).toString()).toBe('old');
         await from.release();
-        await raw.del(`${prefix}{${prefix}dst}:.aiofs-lock`);
+        await to.release(); // lets go of what is still its own: the lock's 0.1 name
+        await raw.del(`${prefix}dst{${prefix}dst}:.aiofs-lock`);
       }
       const slotKeys = await Promise.all(raw.nodes('master').map((n) => n.keys(`${prefix}{*`)));
       expect(slotKeys.flat()).toEqual([]);
@@ -276,7 +286,7 @@ describeRedis('redis: copies across cluster slots that lose their locks', () => 
       const from = (await driver.lock('src', 60_000))!;
       // a short lease: the copy renews both locks every third of it
       const to = (await driver.lock('dst', 30))!;
-      await raw.set(`${prefix}{${prefix}src}:.aiofs-lock`, 'stolen');
+      await raw.set(`${prefix}src{${prefix}src}:.aiofs-lock`, 'stolen');
       const error = await caught(driver.copyLocked('src', 'dst', { from, to }));
       expect(error).toBeInstanceOf(BlockingIOError);
       expect(error.path).toBe('src');

@@ -43,8 +43,14 @@ describe('redis key layout (no server needed)', () => {
     const keys = new RedisKeys('app:');
     expect(keys.data('dir/sub/file.bin')).toBe('app:dir:sub:file.bin');
     expect(keys.pathOf(Buffer.from('app:dir:sub:file.bin'))).toBe('dir/sub/file.bin');
-    expect(keys.lock('a/b')).toBe('app:{app:a:b}:.aiofs-lock');
-    expect(keys.temp('a/b', 't')).toBe('app:{app:a:b}:.aiofs-tmp:t');
+    expect(keys.lock('a/b')).toBe('app:a:b{app:a:b}:.aiofs-lock');
+    expect(keys.legacyLock('a/b')).toBe('app:{app:a:b}:.aiofs-lock');
+    expect(keys.temp('a/b', 't')).toBe('app:a:b{app:a:b}:.aiofs-tmp:t');
+    expect(keys.snapshot('a/b', 't')).toBe('app:a:b{app:a:b}:.aiofs-snap:t');
+    // Named by the data key alone: a nested prefix names the same lock.
+    expect(new RedisKeys('app:a:').lock('b')).toBe(keys.lock('a/b'));
+    expect(new RedisKeys('').lock('app/a/b')).toBe(keys.lock('a/b'));
+    expect(keys.pathOf(Buffer.from(keys.legacyLock('a/b')))).toBeUndefined();
     expect(keys.pathOf(Buffer.from(keys.lock('a/b')))).toBeUndefined();
     expect(keys.pathOf(Buffer.from('other:a'))).toBeUndefined();
   });

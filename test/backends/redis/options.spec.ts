@@ -3,6 +3,7 @@ import {
   BackendUnavailableError,
   createFileSystem,
   InvalidArgumentError,
+  type FileLikeSystem,
   type RedisFileSystemOptions,
 } from '../../../lib';
 import { caught } from '../../conformance/expect-error';
@@ -103,6 +104,70 @@ describeRedis('redis: options and clients', () => {
     expect(await fs.ls()).toHaveLength(10);
     await fs.close();
     lazy.disconnect();
+  });
+
+  test.each([
+    ['ping', (fs: FileLikeSystem) => fs.ping()],
+    ['ls', (fs: FileLikeSystem) => fs.ls()],
+    ['rm of a pattern', (fs: FileLikeSystem) => fs.rm('*')],
+    [
+      'writeFile and readFile',
+      async (fs: FileLikeSystem) => {
+        await fs.writeFile('g', 'y');
+        return fs.readFile('g');
+      },
+    ],
+    [
+      'scan',
+      async (fs: FileLikeSystem) => {
+        const found: string[] = [];
+        for await (const path of fs.scan()) found.push(path);
+        return found;
+      },
+    ],
+  ])(
+    "a caller's Cluster still connecting: %s at once waits for it to be ready",
+    async (_, call) => {
+      const prefix = freshPrefix();
+      const writer = redis.rawCluster();
+      await writer.set(`${prefix}f`, 'x');
+      for (let round = 0; round < 5; round++) {
+        const cluster = new Cluster(clusterNodes);
+        try {
+          expect(cluster.status).not.toBe('ready');
+          const fs = await createFileSystem({
+            backend: 'redis',
+            client: cluster,
+            keyPrefix: prefix,
+          });
+          await call(fs);
+          expect(cluster.status).toBe('ready');
+          await fs.close();
+        } finally {
+          cluster.disconnect();
+        }
+      }
+    },
+  );
+
+  test("a caller's Cluster that cannot connect fails ping and ls within its connect timeout", async () => {
+    const port = await freePort();
+    const cluster = new Cluster([{ host: '127.0.0.1', port }], {
+      redisOptions: { connectTimeout: 1000 },
+      clusterRetryStrategy: () => 200,
+    });
+    try {
+      const fs = await createFileSystem({ backend: 'redis', client: cluster });
+      for (const call of [() => fs.ping(), () => fs.ls()]) {
+        const started = Date.now();
+        const error = await caught(call());
+        expect(error).toBeInstanceOf(BackendUnavailableError);
+        expect(Date.now() - started).toBeLessThan(5000);
+      }
+      await fs.close();
+    } finally {
+      cluster.disconnect();
+    }
   });
 
   test('a client aiofs creates from a URL is quit by close()', async () => {

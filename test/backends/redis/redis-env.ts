@@ -63,3 +63,32 @@ export function useRedis(): {
     },
   };
 }
+
+/** One server and the cluster: each Redis file system runs on one or the other. */
+export const TOPOLOGIES: Array<{
+  name: string;
+  options: () => Partial<RedisFileSystemOptions>;
+  raw: () => Redis | Cluster;
+}> = [
+  { name: 'one server', options: () => ({ url: redisUrl }), raw: () => new Redis(redisUrl) },
+  {
+    name: 'cluster',
+    options: () => ({ cluster: { nodes: clusterNodes } }),
+    raw: () => new Cluster(clusterNodes),
+  },
+];
+
+/** Closes, after each test, the file systems and raw clients it was given. */
+export function useCleanup(): <T extends FileLikeSystem | Redis | Cluster>(opened: T) => T {
+  const systems: FileLikeSystem[] = [];
+  const clients: Array<Redis | Cluster> = [];
+  afterEach(async () => {
+    await Promise.allSettled(systems.splice(0).map((fs) => fs.close()));
+    for (const client of clients.splice(0)) client.disconnect();
+  });
+  return (opened) => {
+    if (opened instanceof Redis || opened instanceof Cluster) clients.push(opened);
+    else systems.push(opened as FileLikeSystem);
+    return opened;
+  };
+}

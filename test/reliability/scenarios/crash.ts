@@ -3,6 +3,7 @@ import { createFileSystem, type FileLikeSystem } from '../../../lib';
 import { num, scenarioTest } from '../report/record';
 import { COUNTS_NOW } from '../scale';
 import { dropStore } from '../support/stores';
+import { LockAttempts, StallClock, type LockAttempt } from '../support/takeover-probe';
 import { verify, versionBytes, versionId } from '../support/versions';
 import { WorkerProcess } from '../support/worker-process';
 import type { ReliabilityTarget } from '../targets';
@@ -47,15 +48,45 @@ interface Tally {
   phases: Record<Phase, number>;
   /** Kills while closing after which the new version was whole and visible. */
   newVisible: number;
+  /** From the kill to the lock in the next writer's hands, as the test process saw it. */
   slowestTakeoverMs: number;
+  /** From the kill to the latest lock attempt the server refused: how long the lease outlived it. */
+  slowestHoldMs: number;
+  /** The longest wait of the waiter between a refusal and its next attempt, less the stall. */
+  slowestRetryMs: number;
+  /** The most the test process's event loop stood still during one takeover. */
+  mostBlockedMs: number;
+}
+
+/** What one takeover's lock attempts show. */
+function takeover(killAt: number, tries: LockAttempt[], clock: StallClock) {
+  const refused = tries.filter((t) => !t.got);
+  // The server still held the lock when it answered each refusal, after that attempt was sent.
+  const holdMs = refused.length > 0 ? refused[refused.length - 1].start - killAt : 0;
+  let retryMs = 0;
+  for (let i = 1; i < tries.length; i++) {
+    const pause = tries[i].start - tries[i - 1].end;
+    retryMs = Math.max(retryMs, pause - clock.blockedMs(tries[i - 1].end, tries[i].start));
+  }
+  return { holdMs, retryMs, blockedMs: clock.blockedMs(killAt, tries[tries.length - 1].end) };
 }
 
 /**
  * Scenario 4: in each lane (its own path), a writer process streams a new version and is killed
  * with SIGKILL at a random point: while opening, mid-stream, or while closing. The file must
  * hold the last committed version whole (a kill while closing may have committed the new one,
- * whole), `ls` must show only the lanes' files, and the next writer must get the lock within the
- * lease TTL + 1 s of the kill. That writer commits the lane's next version.
+ * whole), `ls` must show only the lanes' files, and the lock must be free within the lease TTL +
+ * 1 s of the kill on the server's side: the next writer's lock attempts, recorded one by one, are
+ * refused no later than that, and it asks again within 1 s of each refusal (less the time this
+ * process stood still). That writer commits the lane's next version.
+ *
+ * Why not the time from the kill to the lock in hand, as this process sees it: on a loaded 2-core
+ * machine it came up to 7.4 s past the 15 s Azure lease (and 1.1 s past Redis's 1 s one) while the
+ * server had refused the lock at most 14.8 s after the kill: the lease expired on time. The rest
+ * was this process's event loop standing still (garbage collection up to 0.5 s, forking the next
+ * worker up to 0.4 s, blocks of 1 to 4.4 s without CPU, during which its waiter could not ask) and
+ * Azurite's answers taking up to 5 s; on Redis, the lock was already free at the waiter's first
+ * attempt, which came late because the checks before it stood still. That time is reported.
  */
 export function crashScenario(target: ReliabilityTarget): void {
   const azure = target.name === 'azure';
@@ -71,7 +102,7 @@ export function crashScenario(target: ReliabilityTarget): void {
   scenarioTest(
     'crash',
     target.name,
-    `${lanes * killsPerLane} writers killed with SIGKILL at random points leave the old content, no temp data, and the lock free within TTL + 1 s`,
+    `${lanes * killsPerLane} writers killed with SIGKILL at random points leave the old content, no temp data, and the lock free within TTL + 1 s on the server, taken at once by a waiter`,
     async () => {
       // The killed writers hold the shortest lease (what the takeover bound measures). The test
       // process is the surviving writer: it holds the default 30 s lease, as an application
@@ -82,11 +113,16 @@ export function crashScenario(target: ReliabilityTarget): void {
       const fs = await createFileSystem({ ...options, lockTtlMs: 30_000 });
       const lag = monitorEventLoopDelay({ resolution: 20 });
       lag.enable();
+      const attempts = new LockAttempts(fs);
+      const clock = new StallClock();
       const tally: Tally = {
         kills: 0,
         phases: { opening: 0, writing: 0, closing: 0 },
         newVisible: 0,
         slowestTakeoverMs: 0,
+        slowestHoldMs: 0,
+        slowestRetryMs: 0,
+        mostBlockedMs: 0,
       };
       const all: Lane[] = [];
       try {
@@ -125,17 +161,31 @@ export function crashScenario(target: ReliabilityTarget): void {
                 await reach(worker, 'closing', writing);
                 await sleep(Math.random() * 30);
               }
+              const killAt = Date.now();
               await worker.kill();
-              const killedAt = Date.now();
               tally.kills++;
               tally.phases[phase]++;
               await checkAfterKill(fs, lane, id, phase, paths, tally);
-              const file = await fs.open(lane.path, 'w', { lockTimeoutMs: ttl + 5000 });
-              const waited = Date.now() - killedAt;
+              attempts.take(lane.path);
+              // Long enough that only the checks below can fail the takeover.
+              const file = await fs.open(lane.path, 'w', { lockTimeoutMs: 2 * ttl + 30_000 });
+              const waited = Date.now() - killAt;
+              const seen = takeover(killAt, attempts.take(lane.path), clock);
               tally.slowestTakeoverMs = Math.max(tally.slowestTakeoverMs, waited);
-              expect({ path: lane.path, waited: waited <= ttl + 1000 }).toEqual({
+              tally.slowestHoldMs = Math.max(tally.slowestHoldMs, seen.holdMs);
+              tally.slowestRetryMs = Math.max(tally.slowestRetryMs, seen.retryMs);
+              tally.mostBlockedMs = Math.max(tally.mostBlockedMs, seen.blockedMs);
+              // The promise, on the server's side: no lock attempt sent later than TTL + 1 s
+              // after the kill was refused. And the waiter asked again within 1 s of each
+              // refusal (it pauses 250 ms at most), not counting the time this process stood
+              // still: so it took the lock within about a round trip of the lease's expiry.
+              expect({ path: lane.path, heldPastBound: seen.holdMs > ttl + 1000 }).toEqual({
                 path: lane.path,
-                waited: true,
+                heldPastBound: false,
+              });
+              expect({ path: lane.path, slowRetry: seen.retryMs > 1000 }).toEqual({
+                path: lane.path,
+                slowRetry: false,
               });
               lane.committed = versionId(100 + l, k);
               await file.write(versionBytes(lane.committed, 64 + k));
@@ -148,7 +198,7 @@ export function crashScenario(target: ReliabilityTarget): void {
         const maxLagMs = Math.round(lag.max / 1e6);
         return {
           load: `${num(tally.kills)} kills (${lanes} lanes × ${killsPerLane}; ${tally.phases.opening} opening, ${tally.phases.writing} mid-stream, ${tally.phases.closing} closing); lease ${ttl / 1000} s`,
-          result: `old content intact ${tally.kills - tally.newVisible}, new version whole ${tally.newVisible} (killed while closing), torn 0; temp data visible 0; lock taken over within ${(tally.slowestTakeoverMs / 1000).toFixed(2)} s (bound ${(ttl + 1000) / 1000} s); test process stalled up to ${maxLagMs} ms`,
+          result: `old content intact ${tally.kills - tally.newVisible}, new version whole ${tally.newVisible} (killed while closing), torn 0; temp data visible 0; lock refused by the server at most ${(tally.slowestHoldMs / 1000).toFixed(2)} s after a kill (bound ${(ttl + 1000) / 1000} s), the waiter asking again within ${tally.slowestRetryMs} ms of a refusal (bound 1 000 ms, stalls of the test process not counted); lock in hand within ${(tally.slowestTakeoverMs / 1000).toFixed(2)} s of a kill, the test process standing still up to ${(tally.mostBlockedMs / 1000).toFixed(2)} s of one takeover (event loop delay up to ${maxLagMs} ms)`,
           numbers: {
             kills: tally.kills,
             lanes,
@@ -158,10 +208,14 @@ export function crashScenario(target: ReliabilityTarget): void {
             closing: tally.phases.closing,
             newVisible: tally.newVisible,
             slowestTakeoverMs: tally.slowestTakeoverMs,
+            slowestHoldMs: tally.slowestHoldMs,
+            slowestRetryMs: tally.slowestRetryMs,
+            mostBlockedMs: tally.mostBlockedMs,
             maxLagMs,
           },
         };
       } finally {
+        clock.stop();
         lag.disable();
         await Promise.all(
           all.map(async (lane) => (await lane.spare.catch(() => undefined))?.kill()),

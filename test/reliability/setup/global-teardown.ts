@@ -49,9 +49,16 @@ async function writeReport(rows: Row[]): Promise<void> {
     await prettier.format(JSON.stringify(results), { ...config, filepath: jsonPath }),
   );
   const mdPath = nodePath.join(OUT, 'reliability.md');
+  const handWritten = existsSync(mdPath) ? handWrittenPart(readFileSync(mdPath, 'utf8')) : '';
   writeFileSync(
     mdPath,
-    await prettier.format(renderReport(results), { ...config, filepath: mdPath }),
+    await prettier.format(renderReport(results) + handWritten, { ...config, filepath: mdPath }),
   );
   console.log(`\nreliability figures (${SCALE}): ${mdPath}`);
+}
+
+/** The sections written by hand at the end of the page (from `## Hostile` on), kept as they are. */
+function handWrittenPart(page: string): string {
+  const at = page.search(/^## Hostile\b/m);
+  return at === -1 ? '' : `\n${page.slice(at)}`;
 }
