@@ -1,4 +1,3 @@
-import { HOSTILE_LOCAL } from './hostile-local';
 import { SCENARIOS, type Row } from './record';
 
 const BACKENDS = ['local', 'redis', 'redis-cluster', 'azure'];
@@ -114,12 +113,6 @@ of [semantics.md](semantics.md):
 ${Object.keys(results)
   .map((scale) => section(scale === 'full' ? 'Full run' : 'CI run (bounded)', scale, results))
   .join('\n')}
-## Hostile
-
-What an adversarial review of the promises tried, kept as regression tests in the project's own
-suites (they run in \`npm test\`), with what they found on the code before each fix and after.
-
-${HOSTILE_LOCAL}
 CI runs a bounded form after \`npm test\` (\`AIOFS_RELIABILITY_SCALE=ci npm run test:reliability\`:
 fewer rounds, kills, faults and inputs; its table goes to \`.aiofs-test/reliability.md\`, not
 here). This page is the full run (\`npm run test:reliability\`). A failed scenario shows here as
