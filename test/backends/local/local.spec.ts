@@ -214,9 +214,10 @@ describe('local backend', () => {
   });
 
   test('a cp whose lease ran out while it copied commits nothing', async () => {
+    // The files are written with the default lease: only the copy runs on the short one.
+    await fs.writeFile('big.bin', Buffer.alloc(64 * 1024 * 1024, 1));
+    await fs.writeFile('d/copy.bin', 'old');
     const short = await createFileSystem({ backend: 'local', root, lockTtlMs: 200 });
-    await short.writeFile('big.bin', Buffer.alloc(64 * 1024 * 1024, 1));
-    await short.writeFile('d/copy.bin', 'old');
     // Stop this process's clock-keeping (renewals) once the copy's temp file exists.
     let frozen = false;
     const watch = setInterval(() => {
