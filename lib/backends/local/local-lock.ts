@@ -112,13 +112,22 @@ export class LocalLocks {
       }
       const entry = await this.paths.child(place.folder, name);
       if (!entry) continue; // removed or replaced since it was made
+      const owner = entry.at(ownerName(token, ttlMs));
       try {
-        await fs.mkdir(entry.at(ownerName(token, ttlMs)));
+        await fs.mkdir(owner);
       } catch (error) {
         letGo(entry);
         // The entry was removed (taken for an abandoned one) before the owner got in.
         if (isCode(error, 'ENOENT')) continue;
         throw error;
+      }
+      // An entry without owner may be broken after UNREADABLE_TTL_MS: an owner that took half of
+      // that to get in may have landed in another taker's entry (where the entry is reached by
+      // path, without /proc). It leaves, by its own name.
+      if (Date.now() - started > UNREADABLE_TTL_MS / 2) {
+        await fs.rmdir(owner).catch(() => undefined);
+        letGo(entry);
+        continue;
       }
       return new LocalLock(path, token, place, name, entry, ttlMs, started + ttlMs, this.paths);
     }
