@@ -6,7 +6,10 @@ import { isCode, type LocalPaths, type Place } from './local-paths';
 
 /** Extra time after a lease's expiry before another process may break its entry. */
 const BREAK_GRACE_MS = 500;
-/** The lease assumed for an entry with no readable owner (being made, or foreign). */
+/**
+ * The lease assumed for an entry with no readable owner: a foreign file or folder, or what a
+ * release cut short left (an empty entry, which a taker's rename simply replaces).
+ */
 const UNREADABLE_TTL_MS = 30_000;
 /** Margin under which a holder stops trusting its own clock and looks at its entry on disk. */
 const TRUST_MARGIN_MS = 1000;
@@ -51,8 +54,9 @@ function parseOwner(name: string): { token: string; ttlMs: number } | undefined 
  * - The entry lives in the folder that really holds the file (reached through held folder
  *   descriptors), so every name that reaches one file, through a symlinked folder or from
  *   another root that contains it, finds the same entry.
- * - Taking: `mkdir` of the entry (exclusive), then `mkdir` of the owner through the entry's own
- *   descriptor, so that an owner made late can only land in the entry its taker made.
+ * - Taking: the entry is made under a name of its own with the owner in it (through its own
+ *   descriptor), then renamed to its place, which fails while another entry (never empty while
+ *   held) is there: the taker's descriptor is always of its own entry.
  * - The owner's mtime is the last renewal; the owner existing in the holder's own entry is the
  *   proof of ownership (its token is unique), read from a descriptor, never by path.
  * - Every removal is conditional by construction, whenever it lands: the owner by its unique
@@ -97,41 +101,48 @@ export class LocalLocks {
     ttlMs: number,
     token = newToken(),
   ): Promise<LocalLock | undefined | 'gone'> {
+    const { folder } = place;
     const name = entryName(place.name);
-    for (let attempt = 0; attempt < 4; attempt++) {
-      // Taken before the entry is made, so that this holder's expiry is never later than what
-      // other processes compute from the owner's mtime.
-      const started = Date.now();
-      try {
-        await fs.mkdir(place.folder.at(name));
-      } catch (error) {
-        if (isCode(error, 'ENOENT')) return 'gone';
-        if (!isCode(error, 'EEXIST')) throw error;
-        if (await this.breakIfStale(place.folder, name)) continue;
-        return undefined;
-      }
-      const entry = await this.paths.child(place.folder, name);
-      if (!entry) continue; // removed or replaced since it was made
-      const owner = entry.at(ownerName(token, ttlMs));
-      try {
-        await fs.mkdir(owner);
-      } catch (error) {
-        letGo(entry);
-        // The entry was removed (taken for an abandoned one) before the owner got in.
-        if (isCode(error, 'ENOENT')) continue;
-        throw error;
-      }
-      // An entry without owner may be broken after UNREADABLE_TTL_MS: an owner that took half of
-      // that to get in may have landed in another taker's entry (where the entry is reached by
-      // path, without /proc). It leaves, by its own name.
-      if (Date.now() - started > UNREADABLE_TTL_MS / 2) {
-        await fs.rmdir(owner).catch(() => undefined);
-        letGo(entry);
-        continue;
-      }
-      return new LocalLock(path, token, place, name, entry, ttlMs, started + ttlMs, this.paths);
+    // The entry is made under a name of its own, with its owner in it, then published by a rename,
+    // which fails while another entry (never empty while held) has the name: the taker's
+    // descriptor is always of its own entry, and no taker's entry is ever seen without its owner.
+    const draft = `${name}.${token}`;
+    // Taken before anything is made, so that this holder's expiry is never later than what other
+    // processes compute from the owner's mtime.
+    const started = Date.now();
+    try {
+      await fs.mkdir(folder.at(draft));
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return 'gone';
+      throw error;
     }
-    return undefined;
+    const entry = await this.paths.child(folder, draft);
+    let published = false;
+    try {
+      if (!entry) return undefined; // removed or replaced by another process since made
+      await fs.mkdir(entry.at(ownerName(token, ttlMs)));
+      for (let attempt = 0; attempt < 4; attempt++) {
+        try {
+          await fs.rename(folder.at(draft), folder.at(name));
+          published = true;
+          // A descriptor follows the rename; a folder known by its path (no /proc) is found again.
+          const held = entry.byDescriptor ? entry : await this.paths.child(folder, name);
+          if (!held) return undefined;
+          return new LocalLock(path, token, place, name, held, ttlMs, started + ttlMs, this.paths);
+        } catch (error) {
+          if (isCode(error, 'ENOENT')) return 'gone';
+          if (!isCode(error, 'ENOTEMPTY', 'EEXIST', 'ENOTDIR', 'EISDIR')) throw error;
+        }
+        if (!(await this.breakIfStale(folder, name))) return undefined;
+      }
+      return undefined;
+    } finally {
+      if (!published) {
+        if (entry) await removeInside(entry, ownerName(token, ttlMs)).catch(() => undefined);
+        await fs.rmdir(folder.at(draft)).catch(() => undefined);
+        letGo(entry);
+      }
+    }
   }
 
   /**
@@ -157,7 +168,8 @@ export class LocalLocks {
       const owners = names.map(parseOwner).filter((o) => o !== undefined);
       for (const owner of owners) {
         const seen = await fs.lstat(entry.at(ownerName(owner.token, owner.ttlMs))).catch(missing);
-        if (seen && !isStale(seen.mtimeMs, owner.ttlMs)) return false;
+        if (!seen) return true; // released meanwhile: look again
+        if (!isStale(seen.mtimeMs, owner.ttlMs)) return false;
       }
       if (owners.length === 0) {
         const seen = await fs.stat(entry.self).catch(missing);

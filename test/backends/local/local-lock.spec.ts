@@ -90,18 +90,28 @@ describe('lock entries', () => {
     expect(readdirSync(root)).toEqual(['f.txt']);
   });
 
-  test.each([
-    ['an entry being made (no owner yet)', (entry: string) => mkdirSync(entry)],
-    ['a foreign file', (entry: string) => writeFileSync(entry, '')],
-  ])('%s counts as held for 30 s, then is broken', async (_name, make) => {
+  test('a foreign file where the entry should be counts as held for 30 s, then is broken', async () => {
     const entry = lockEntry('g.txt');
-    make(entry);
+    writeFileSync(entry, '');
     expect(await caught(fs.open('g.txt', 'w'))).toBeInstanceOf(BlockingIOError);
     age(entry, 5000);
     expect(await caught(fs.writeFile('g.txt', 'x'))).toBeInstanceOf(BlockingIOError);
     age(entry, 31_000);
     await (await fs.open('g.txt', 'w')).close();
     expect(await fs.ls()).toEqual(['g.txt']);
+  });
+
+  test('an empty entry (a release cut short) is taken at once; a foreign folder with files in it is held for 30 s', async () => {
+    mkdirSync(lockEntry('e.txt'));
+    await fs.writeFile('e.txt', 'taken');
+    const foreign = lockEntry('f.txt');
+    mkdirSync(foreign);
+    writeFileSync(nodePath.join(foreign, 'something'), '');
+    expect(await caught(fs.writeFile('f.txt', 'x'))).toBeInstanceOf(BlockingIOError);
+    age(foreign, 31_000);
+    await fs.writeFile('f.txt', 'broken in');
+    expect(await fs.ls()).toEqual(['e.txt', 'f.txt']);
+    expect(readdirSync(root).filter((n) => n.startsWith('.aiofs'))).toEqual([]);
   });
 
   test("renewals move the owner's time, so a long writer keeps its path", async () => {
@@ -203,4 +213,33 @@ describe('a holder whose lease ran out while a call of its was waiting', () => {
     expect(readFileSync(nodePath.join(root, 'f.txt'), 'utf8')).toBe('third');
     await paths.close();
   });
+});
+
+test('8 takers in a loop for 3 s: never two holders at once', async () => {
+  const takers = await Promise.all(
+    Array.from({ length: 8 }, async () => new LocalLocks(await LocalPaths.open(root))),
+  );
+  const deadline = Date.now() + 3000;
+  let holding = 0;
+  let overlaps = 0;
+  let taken = 0;
+  await Promise.all(
+    takers.map(async (locks) => {
+      while (Date.now() < deadline) {
+        const lock = await locks.acquire('f.txt', 30_000);
+        if (!lock) {
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 3));
+          continue;
+        }
+        if (holding++ > 0) overlaps++;
+        taken++;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 2));
+        holding--;
+        await lock.release();
+      }
+    }),
+  );
+  expect({ overlaps }).toEqual({ overlaps: 0 });
+  expect(taken).toBeGreaterThan(20);
+  expect(readdirSync(root).filter((n) => n.startsWith('.aiofs'))).toEqual([]);
 });
