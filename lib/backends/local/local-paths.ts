@@ -79,11 +79,6 @@ export class LocalPaths {
     return new LocalPaths(real, descriptors ? await holdRoot(real) : undefined);
   }
 
-  /** Whether paths are resolved through held descriptors (Linux with /proc). */
-  get guarded(): boolean {
-    return this.shared !== undefined;
-  }
-
   async close(): Promise<void> {
     await this.cache?.close();
     await this.shared?.retire();
@@ -122,18 +117,6 @@ export class LocalPaths {
   async child(parent: HeldFolder, name: string): Promise<HeldFolder | undefined> {
     const opened = await this.openFolder(parent, name);
     return typeof opened === 'object' ? opened : undefined;
-  }
-
-  /**
-   * The real location of `path` relative to the root (folders' symlinks resolved, missing
-   * folders kept as written), for what must be one per file whatever name reaches it.
-   */
-  async location(path: string): Promise<string> {
-    const segments = path.split('/');
-    const name = segments.pop()!;
-    const reached = await this.reach(segments, false, path);
-    letGo(reached.folder);
-    return [...lexical([...reached.folder.segments, ...reached.missing], path), name].join('/');
   }
 
   /**
@@ -226,10 +209,6 @@ export class LocalPaths {
         letGo(parent);
       }
     }
-  }
-
-  contains(real: string): boolean {
-    return real === this.root || real.startsWith(this.root + nodePath.sep);
   }
 
   /**
@@ -421,17 +400,6 @@ async function holdRoot(real: string): Promise<SharedFolder | undefined> {
 
 function splitTarget(target: string): string[] {
   return target.split(nodePath.sep === '\\' ? /[\\/]/ : '/');
-}
-
-/** Missing segments with their `.` and `..` applied (they name nothing yet, so only as words). */
-function lexical(segments: string[], path: string): string[] {
-  const out: string[] = [];
-  for (const segment of segments) {
-    if (segment === '' || segment === '.') continue;
-    if (segment !== '..') out.push(segment);
-    else if (out.pop() === undefined) throw outside(path);
-  }
-  return out;
 }
 
 function outside(path: string): InvalidPathError {
