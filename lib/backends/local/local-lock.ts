@@ -49,7 +49,7 @@ function parseOwner(name: string): { token: string; ttlMs: number } | undefined 
 
 /**
  * Cross-process locks as entries beside the files they lock: the folder
- * `<folder>/.aiofs-lock-<sha256(name)>`, holding the folder `owner-<token>-<ttlMs>`.
+ * `<folder>/.aiofs-lock-<sha256(name)>`, holding the symlink `owner-<token>-<ttlMs>`.
  *
  * - The entry lives in the folder that really holds the file (reached through held folder
  *   descriptors), so every name that reaches one file, through a symlinked folder or from
@@ -120,7 +120,7 @@ export class LocalLocks {
     let published = false;
     try {
       if (!entry) return undefined; // removed or replaced by another process since made
-      await fs.mkdir(entry.at(ownerName(token, ttlMs)));
+      await makeOwner(entry.at(ownerName(token, ttlMs)));
       for (let attempt = 0; attempt < 4; attempt++) {
         try {
           await fs.rename(folder.at(draft), folder.at(name));
@@ -195,13 +195,29 @@ function isStale(mtimeMs: number, ttlMs: number, now = Date.now()): boolean {
   return mtimeMs + (Number(ttlMs) || UNREADABLE_TTL_MS) + BREAK_GRACE_MS < now;
 }
 
-/** Removes `name` from the held entry: an owner folder, or a file a holder moved in. */
+/**
+ * The owner: a symlink (pointing nowhere), which lives in its inode and needs no block; a folder
+ * where the disk refuses symlinks (Windows without the privilege).
+ */
+async function makeOwner(path: string): Promise<void> {
+  try {
+    await fs.symlink('aiofs-owner', path);
+  } catch (error) {
+    if (!isCode(error, 'EPERM', 'ENOSYS', 'ENOTSUP', 'EOPNOTSUPP')) throw error;
+    await fs.mkdir(path);
+  }
+}
+
+/** Removes `name` from the held entry: the owner, or a file a holder moved in. */
 async function removeInside(entry: HeldFolder, name: string): Promise<void> {
   try {
-    if (name.startsWith(OWNER_PREFIX)) await fs.rmdir(entry.at(name));
-    else await fs.unlink(entry.at(name));
+    await fs.unlink(entry.at(name));
   } catch (error) {
-    if (!isCode(error, 'ENOENT')) throw error;
+    if (isCode(error, 'ENOENT')) return;
+    if (!isCode(error, 'EISDIR', 'EPERM')) throw error;
+    await fs.rmdir(entry.at(name)).catch((again) => {
+      if (!isCode(again, 'ENOENT')) throw again;
+    });
   }
 }
 
@@ -263,7 +279,8 @@ export class LocalLock implements DriverLock {
     if (started >= this.expiresAt || this.released) return false;
     const touched = new Date(started);
     try {
-      await fs.utimes(this.ownerPath(), touched, touched);
+      // The owner itself, not what a symlink owner points to (nothing).
+      await fs.lutimes(this.ownerPath(), touched, touched);
     } catch (error) {
       if (isCode(error, 'ENOENT')) return false;
       throw error;

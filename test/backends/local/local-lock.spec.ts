@@ -6,8 +6,10 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  lstatSync,
   statSync,
-  utimesSync,
+  symlinkSync,
+  lutimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,14 +54,15 @@ function ownerOf(path: string): string {
 /** Sets the time of `file` to `ms` ago: what a holder that stopped renewing leaves. */
 function age(file: string, ms: number): void {
   const then = (Date.now() - ms) / 1000;
-  utimesSync(file, then, then);
+  lutimesSync(file, then, then);
 }
 
 /** What a crashed holder leaves: its entry and owner (last renewed `ms` ago) and its temp file. */
 function crashedHolder(path: string, ttlMs: number, ms: number): { token: string; temp: string } {
   const token = 'c0ffee'.padEnd(32, '0');
   const owner = nodePath.join(lockEntry(path), `owner-${token}-${ttlMs}`);
-  mkdirSync(owner, { recursive: true });
+  mkdirSync(lockEntry(path), { recursive: true });
+  symlinkSync('aiofs-owner', owner);
   const temp = nodePath.join(root, nodePath.dirname(path), `.aiofs-tmp-${token}`);
   writeFileSync(temp, 'half-written');
   age(owner, ms);
@@ -67,10 +70,11 @@ function crashedHolder(path: string, ttlMs: number, ms: number): { token: string
 }
 
 describe('lock entries', () => {
-  test('an entry is a folder beside the file holding owner-<token>-<ttl>, gone once released', async () => {
+  test('an entry is a folder beside the file holding the symlink owner-<token>-<ttl>, gone once released', async () => {
     const w = await fs.open('d/f.txt', 'w');
     expect(statSync(lockEntry('d/f.txt')).isDirectory()).toBe(true);
     expect(nodePath.basename(ownerOf('d/f.txt'))).toMatch(/^owner-[0-9a-f]{32}-30000$/);
+    expect(lstatSync(ownerOf('d/f.txt')).isSymbolicLink()).toBe(true);
     await w.close();
     expect(existsSync(lockEntry('d/f.txt'))).toBe(false);
     expect(readdirSync(nodePath.join(root, 'd'))).toEqual(['f.txt']);
@@ -119,7 +123,7 @@ describe('lock entries', () => {
     const w = await short.open('f.txt', 'w');
     await w.write('long');
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(Date.now() - statSync(ownerOf('f.txt')).mtimeMs).toBeLessThan(600);
+    expect(Date.now() - lstatSync(ownerOf('f.txt')).mtimeMs).toBeLessThan(600);
     expect(await caught(fs.writeFile('f.txt', 'other'))).toBeInstanceOf(BlockingIOError);
     await w.close();
     expect((await fs.readFile('f.txt')).toString()).toBe('long');
