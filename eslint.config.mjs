@@ -41,6 +41,8 @@ export default tseslint.config(
                 '../backends',
                 '../nest',
                 '../health',
+                '../http',
+                '../http/*',
               ],
               message: 'lib/core imports nothing above it.',
             },
@@ -61,13 +63,36 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['../../nest/*', '../../health/*', '../nest/*', '../health/*'],
+              group: [
+                '../../nest/*',
+                '../../health/*',
+                '../../http/*',
+                '../nest/*',
+                '../health/*',
+                '../http/*',
+              ],
               message: 'backends use core only.',
             },
             {
               group: ['ioredis', '@azure/*'],
               allowTypeImports: true,
               message: 'load SDKs lazily with loadSdk().',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['lib/nest/**/*.ts', 'lib/health/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../http', '../http/*'],
+              message: 'lib/http sits above nest and health: arrows point down.',
             },
           ],
         },

@@ -102,9 +102,12 @@ export interface DriverLock {
   release(): Promise<void>;
 }
 
-/** A read-only view of a file for an `r` handle. */
+/** A read-only view of one version of a file, for an `r` handle. */
 export interface Reader {
   readonly size: number;
+  /** The validators of the version this reader reads, where the backend has them (as `stat`). */
+  readonly modifiedAt?: Date;
+  readonly etag?: string;
   read(position: number, length: number): Promise<Buffer>;
   close(): Promise<void>;
 }

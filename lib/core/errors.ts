@@ -45,9 +45,24 @@ export class InvalidArgumentError extends FileSystemError {
   }
 }
 
+/**
+ * A path in single quotes, as every message quotes it; control characters (refused in paths, but
+ * they are what an invalid path may hold) are shown as `\uXXXX` so that a message stays one line.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
+
+function quoted(path: string): string {
+  const shown = path.replace(
+    CONTROLS,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return `'${shown}'`;
+}
+
 export class InvalidPathError extends InvalidArgumentError {
   constructor(path: string, reason: string, options: { cause?: unknown } = {}) {
-    super(`Invalid path ${JSON.stringify(path)}: ${reason}`, { path, cause: options.cause });
+    super(`Invalid path ${quoted(path)}: ${reason}`, { path, cause: options.cause });
   }
 }
 

@@ -6,6 +6,7 @@ import {
   UnsupportedOperationError,
 } from './errors';
 import type { FileLike, Whence } from './file-like';
+import type { FileStat } from './file-stat';
 import type { Lease } from './lease';
 import type { ModeSpec, OpenMode } from './modes';
 import { checkCount, toBuffer } from './data';
@@ -80,6 +81,15 @@ export class FileHandle implements FileLike {
       this.position += buffer.length;
       return buffer.length;
     });
+  }
+
+  stat(): FileStat {
+    if (this.source.kind === 'draft') return { path: this.path, size: this.source.draft.size };
+    const { size, modifiedAt, etag } = this.source.reader;
+    const stat: FileStat = { path: this.path, size };
+    if (modifiedAt !== undefined) stat.modifiedAt = new Date(modifiedAt.getTime());
+    if (etag !== undefined) stat.etag = etag;
+    return stat;
   }
 
   seek(offset: number, whence: Whence = 'start'): Promise<number> {

@@ -1,3 +1,4 @@
+import type { FileStat } from './file-stat';
 import type { OpenMode } from './modes';
 
 export type Whence = 'start' | 'current' | 'end';
@@ -13,6 +14,12 @@ export interface FileLike extends AsyncDisposable {
   write(data: Uint8Array | string): Promise<number>;
   seek(offset: number, whence?: Whence): Promise<number>;
   tell(): number;
+  /**
+   * An `r` handle: the stat of the one version it reads, taken when it opened (its `etag` and
+   * `modifiedAt` describe the bytes it reads, whatever commits since). A writer: `{ path, size }`
+   * of its uncommitted content. No I/O; works after `close()` too.
+   */
+  stat(): FileStat;
   /** Cuts (or zero-extends) the file to `size`, by default the position. The position stays. */
   truncate(size?: number): Promise<void>;
   /** Commits, then releases the lock. Idempotent. */

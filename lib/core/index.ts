@@ -6,7 +6,7 @@ export * from './modes';
 export * from './options';
 export * from './ranges';
 export { normalizePath, MAX_PATH_BYTES, RESERVED_PREFIX, type PathRules } from './paths';
-export { compilePattern, type Pattern, type PatternToken } from './patterns';
+export { compilePattern, escapePattern, type Pattern, type PatternToken } from './patterns';
 export type { StorageDriver, DriverLock, Draft, Reader } from './driver';
 export { DriverFileSystem, checkLockTtl, type DriverFileSystemOptions } from './driver-file-system';
 export { toBuffer } from './data';

@@ -131,11 +131,42 @@ function starMatcher(tokens: readonly Token[]): (path: string) => boolean {
   };
 }
 
+/** What the characters of a pattern special to aiofs are: each is escaped by `escapePattern`. */
+const SPECIALS = /[*?\\]/g;
+
+/**
+ * The pattern that names exactly `path` and nothing else: `*`, `?` and `\` get a `\` before them
+ * (every other character is already literal, DESIGN §3). `rm`, `ls` and `scan` take patterns, so a
+ * path that comes from a user must go through this first: `rm(escapePattern(name))`.
+ */
+export function escapePattern(path: string): string {
+  if (typeof path !== 'string') {
+    throw new InvalidPathError(String(path), `a path must be a string, not ${typeof path}`);
+  }
+  return path.replace(SPECIALS, '\\$&');
+}
+
+/** UTF-8 bytes of a pattern with its escapes resolved (`a\*` counts as the 2 bytes of `a*`). */
+function unescapedBytes(source: string): number {
+  let escapes = 0;
+  for (let i = 0; i < source.length; i++) {
+    if (source[i] === '\\') {
+      escapes++;
+      i++;
+    }
+  }
+  return Buffer.byteLength(source, 'utf8') - escapes;
+}
+
 export function compilePattern(input: unknown, rules: PathRules = {}): Pattern {
   if (typeof input !== 'string') {
     throw new InvalidPathError(String(input), `a pattern must be a string, not ${typeof input}`);
   }
-  if (Buffer.byteLength(input, 'utf8') > MAX_PATH_BYTES) {
+  // Escapes at most double a pattern: anything longer cannot name a path of MAX_PATH_BYTES.
+  if (Buffer.byteLength(input, 'utf8') > 2 * MAX_PATH_BYTES) {
+    throw new InvalidPathError(input, `longer than ${MAX_PATH_BYTES} UTF-8 bytes`);
+  }
+  if (unescapedBytes(input) > MAX_PATH_BYTES) {
     throw new InvalidPathError(input, `longer than ${MAX_PATH_BYTES} UTF-8 bytes`);
   }
   const tokens = normalizeTokens(input, tokenize(input), rules);

@@ -1,49 +1,26 @@
-import { Controller, Delete, Get, Head, HttpCode, Put, Query, Req, Res } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+  StreamableFile,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
 import type { Request, Response } from 'express';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { FileLikeSystem, InvalidPathError, type FileLike } from '../../lib';
-import { parseByteRange } from './byte-range';
+import { escapePattern, FileLikeSystem } from '../../lib';
+import { pathFromUrl, receiveFile, serveFile, type StoredFile } from '../../lib/http';
 
-const CHUNK = 1024 * 1024;
-
-/** The part of the URL after `/files/`, percent-decoded; aiofs itself refuses `..` and friends. */
-function pathOf(request: Request): string {
-  const raw = request.originalUrl.split('?')[0].replace(/^\/files\/?/, '');
-  let path: string;
-  try {
-    path = decodeURIComponent(raw);
-  } catch {
-    throw new InvalidPathError(raw, 'bad percent-encoding');
-  }
-  // aiofs would drop a leading '/', but over HTTP an absolute path is a traversal attempt.
-  if (path.startsWith('/')) throw new InvalidPathError(path, 'absolute paths are refused');
-  return path;
-}
-
-/** Streams `length` bytes of an open handle from its position, then closes it. */
-function streamHandle(file: FileLike, length: number): Readable {
-  let left = length;
-  return new Readable({
-    async read() {
-      try {
-        if (left <= 0) {
-          await file.close();
-          this.push(null);
-          return;
-        }
-        const chunk = await file.read(Math.min(CHUNK, left));
-        left -= chunk.length;
-        this.push(chunk.length > 0 ? chunk : null);
-      } catch (error) {
-        this.destroy(error as Error);
-      }
-    },
-    destroy(error, callback) {
-      file.close().then(() => callback(error), callback);
-    },
-  });
-}
+/** The file path after `/files/` in the URL, percent-decoded (400 for `%zz` or an absolute path). */
+export const filePath = (request: { originalUrl: string }) =>
+  pathFromUrl(request.originalUrl, '/files');
 
 @Controller('files')
 export class FilesController {
@@ -55,63 +32,42 @@ export class FilesController {
     return { files: await this.files.ls(pattern ?? '*') };
   }
 
-  /** Streams the body into the file; `If-None-Match: *` creates only (412 when it exists). */
-  @Put('*path')
-  async upload(@Req() request: Request, @Res() response: Response): Promise<void> {
-    const path = pathOf(request);
-    const createOnly = request.headers['if-none-match'] === '*';
-    const existed = !createOnly && (await this.files.exists(path));
-    const target = await this.files.openWriteStream(path, { mode: createOnly ? 'x' : 'w' });
-    await pipeline(request, target); // a broken upload aborts: the old content stays
-    const { size, etag } = await this.files.stat(path);
-    if (etag) response.setHeader('ETag', etag);
-    response.status(existed ? 200 : 201).json({ path, size });
-  }
-
-  // HEAD before GET: Express would otherwise answer HEAD with the GET handler.
-  @Head('*path')
-  async head(@Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.serve(request, response, false);
-  }
-
+  /** GET and HEAD: ranges, validators, 304 — everything `serveFile` does. */
   @Get('*path')
-  async download(@Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.serve(request, response, true);
+  download(
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<StreamableFile | undefined> {
+    return serveFile(this.files, filePath(request), request, response);
   }
 
+  /** The raw body becomes the file: 201 new, 200 replaced; If-Match / If-None-Match: * → 412. */
+  @Put('*path')
+  async upload(
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<{ path: string; size: number }> {
+    const { path, size, created } = await receiveFile(this.files, filePath(request), request);
+    response.status(created ? 201 : 200);
+    return { path, size };
+  }
+
+  /** `curl -F file=@photo.jpg …/files/photos/photo.jpg`: the form's `file` part becomes the file. */
+  @Post('*path')
+  @UseInterceptors(FileInterceptor('file')) // storage: aiofsStorage, in FilesModule
+  uploadForm(
+    @UploadedFile() file: StoredFile | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): { path: string; size: number } {
+    if (!file) throw new BadRequestException("Send multipart/form-data with a 'file' field");
+    response.status(file.created ? 201 : 200);
+    return { path: file.path, size: file.size };
+  }
+
+  /** Removes that one file (its name is escaped: `*`, `?` are not patterns here); 404 if missing. */
   @Delete('*path')
   @HttpCode(204)
   async remove(@Req() request: Request): Promise<void> {
-    await this.files.rm(pathOf(request));
-  }
-
-  /** One version of the file from start to end: an `r` handle reads what it opened. */
-  private async serve(request: Request, response: Response, withBody: boolean): Promise<void> {
-    const path = pathOf(request);
-    const stat = await this.files.stat(path);
-    const file = await this.files.open(path, 'r');
-    const size = await file.seek(0, 'end');
-    const range = parseByteRange(request.headers.range, size);
-    response.setHeader('Accept-Ranges', 'bytes');
-    response.setHeader('Content-Type', 'application/octet-stream');
-    if (stat.etag) response.setHeader('ETag', stat.etag);
-    if (stat.modifiedAt) response.setHeader('Last-Modified', stat.modifiedAt.toUTCString());
-    if (range === 'unsatisfiable') {
-      await file.close();
-      response.status(416).setHeader('Content-Range', `bytes */${size}`);
-      response.end();
-      return;
-    }
-    const { start, end } = range ?? { start: 0, end: size };
-    response.status(range ? 206 : 200);
-    if (range) response.setHeader('Content-Range', `bytes ${start}-${end - 1}/${size}`);
-    response.setHeader('Content-Length', String(end - start));
-    if (!withBody) {
-      await file.close();
-      response.end();
-      return;
-    }
-    await file.seek(start);
-    await pipeline(streamHandle(file, end - start), response);
+    await this.files.rm(escapePattern(filePath(request)));
   }
 }

@@ -5,6 +5,7 @@ import { modeCases } from './cases/modes.cases';
 import { pathCases } from './cases/paths.cases';
 import { rangeCases } from './cases/ranges.cases';
 import { transferCases } from './cases/transfer.cases';
+import { versionCases } from './cases/versions.cases';
 import { useContext, type ConformanceTarget } from './target';
 
 /** The one behaviour suite of DESIGN §2–§4, run on every backend (unstorage-style). */
@@ -33,5 +34,6 @@ export function describeConformance(target: ConformanceTarget): void {
     listingCases(ctx);
     pathCases(ctx);
     transferCases(ctx);
+    versionCases(ctx);
   });
 }

@@ -16,6 +16,7 @@ const documents: Array<[string, string]> = [
   ['docs/configuration.md', nodePath.join(ROOT, 'docs', 'configuration.md')],
   ['docs/redis.md', nodePath.join(ROOT, 'docs', 'redis.md')],
   ['docs/azure.md', nodePath.join(ROOT, 'docs', 'azure.md')],
+  ['docs/http.md', nodePath.join(ROOT, 'docs', 'http.md')],
 ];
 
 /** A snippet as a module of this repository: `aiofs` is the library here, test servers stand in for the examples' hosts. */
@@ -25,6 +26,7 @@ function materialise(snippet: Snippet, index: number): string {
       /from 'aiofs\/health'/g,
       `from ${JSON.stringify(nodePath.join(ROOT, 'lib', 'health'))}`,
     )
+    .replace(/from 'aiofs\/http'/g, `from ${JSON.stringify(nodePath.join(ROOT, 'lib', 'http'))}`)
     .replace(/from 'aiofs'/g, `from ${JSON.stringify(nodePath.join(ROOT, 'lib'))}`)
     .replace(
       /redis:\/\/localhost:6379(\/0)?/g,

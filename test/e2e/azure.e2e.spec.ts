@@ -1,12 +1,4 @@
 import { describeSampleE2E } from './sample.e2e';
+import { TARGETS } from './targets';
 
-let n = 0;
-
-describeSampleE2E({
-  name: 'azure',
-  unavailable: () => process.env.AIOFS_TEST_AZURE_UNAVAILABLE,
-  env: () => ({
-    AIOFS_URL: `azure://e2e-${process.pid}-${++n}`,
-    AIOFS_AZURE_CONNECTION_STRING: process.env.AIOFS_TEST_AZURE_CONNECTION_STRING ?? '',
-  }),
-});
+describeSampleE2E(TARGETS['azure']);

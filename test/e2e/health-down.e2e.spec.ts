@@ -42,6 +42,11 @@ const redisMissing = typeof findRedisBinaries() === 'string';
       const put = await http.put('/files/b.txt').send('b');
       expect(put.status).toBe(503);
       expect(put.body.code).toBe('EUNAVAILABLE');
+      expect(put.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(put.headers['retry-after']).toBe('5');
+      // the problem names the backend, never its host or port
+      expect(put.body.detail).toBe('The redis backend is unavailable');
+      expect(JSON.stringify(put.body)).not.toContain(String(server.port));
       await server.restart();
       await waitFor(async () => (await http.get('/health')).status === 200, 20_000);
       await http.put('/files/b.txt').send('b').expect(201);

@@ -1,3 +1,4 @@
 import { describeSampleE2E } from './sample.e2e';
+import { TARGETS } from './targets';
 
-describeSampleE2E({ name: 'memory', env: () => ({ AIOFS_URL: 'memory://' }) });
+describeSampleE2E(TARGETS['memory']);

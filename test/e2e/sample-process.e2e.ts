@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { Writable } from 'node:stream';
+import { abortUpload, getThenClose } from './http-client';
 import { bytes, SampleProcess } from './sample-process';
 
 const MiB = 1024 * 1024;
@@ -78,11 +79,32 @@ export function describeSampleProcess(target: ProcessTarget): void {
         req.end();
       });
       expect(received).toBe(size);
-      console.log(
-        `${target.name}: server RSS ${baseline.toFixed(0)} MiB; growth during a 200 MiB upload ${upload.toFixed(1)} MiB, download ${download.toFixed(1)} MiB`,
-      );
       expect(upload).toBeLessThanOrEqual(target.limitMiB);
       expect(download).toBeLessThanOrEqual(target.limitMiB);
+    }, 120_000);
+
+    test('clients that take every byte and close at once, or cut an upload: nothing logged as an error', async () => {
+      const size = 3 * MiB; // larger than one Redis read: served from a snapshot
+      expect((await app.send('PUT', '/files/whole.bin', bytes(size))).status).toBe(201);
+      for (let i = 0; i < 20; i++) {
+        const reply = await getThenClose(app.port, '/files/whole.bin');
+        expect(reply.status).toBe(200);
+        expect(reply.body.length).toBe(size);
+      }
+      for (let i = 0; i < 3; i++) {
+        await abortUpload(app.port, 'PUT', '/files/whole.bin', {
+          filler: 4 * MiB,
+          declared: 32 * MiB,
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const res = await app.send('GET', '/files/whole.bin');
+      expect(res.body.length).toBe(size); // the cut uploads committed nothing
+      const errors = app.output
+        .join('')
+        .split('\n')
+        .filter((line) => /\bERROR\b/.test(line));
+      expect(errors).toEqual([]);
     }, 120_000);
 
     test('SIGTERM during an upload: a quick exit, the old content stays, the lock is released', async () => {

@@ -10,6 +10,7 @@ import { AiofsModule, aiofsOptionsFromEnv, FileLikeSystem, InjectFileSystem } fr
 import { AiofsHealthIndicator } from '../../lib/health';
 import { AzuriteServer } from '../servers/azurite-server';
 import { findRedisBinaries, RedisServer } from '../servers/redis-servers';
+import { CapturedLogger } from '../support/captured-logger';
 
 const requireAll = process.env.AIOFS_TEST_REQUIRE_ALL === '1';
 const redisReady = typeof findRedisBinaries() !== 'string';
@@ -28,6 +29,7 @@ class Probe {
 async function appFromEnv(
   env: Record<string, string>,
   extra: Record<string, unknown> = {},
+  logger = new CapturedLogger(),
 ): Promise<INestApplicationContext> {
   const moduleRef = await Test.createTestingModule({
     imports: [
@@ -38,7 +40,9 @@ async function appFromEnv(
       }),
     ],
     providers: [AiofsHealthIndicator, Probe],
-  }).compile();
+  })
+    .setLogger(logger)
+    .compile();
   return moduleRef.createNestApplication({ logger: false }).init();
 }
 
@@ -201,8 +205,16 @@ maybe(redisReady)('redis: health down, hung, and shutdown', () => {
     await server.kill();
     setTimeout(() => void server.restart(), 700);
     const started = Date.now();
-    const app = await appFromEnv(env(), { retryAttempts: 20, retryDelay: 200 });
+    const logger = new CapturedLogger();
+    const app = await appFromEnv(env(), { retryAttempts: 20, retryDelay: 200 }, logger);
     expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    const retries = logger.errors();
+    expect(retries.length).toBeGreaterThanOrEqual(1);
+    for (const line of retries) expect(line).toMatch(/Retrying \(\d+\/20\)/);
+    expect(JSON.stringify(logger.lines)).not.toContain('hunter2');
+    expect(logger.lines.map((l) => l.message)).toContainEqual(
+      expect.stringMatching(/^File system 'default' \(redis\) connected after \d+ attempts$/),
+    );
     expect((await app.get(Probe).health.isHealthy('files')).files.status).toBe('up');
     await app.close();
   }, 30_000);

@@ -20,6 +20,7 @@ import {
   type AiofsOptionsFactory,
 } from '../../lib';
 import { caught } from '../conformance/expect-error';
+import { CapturedLogger } from '../support/captured-logger';
 
 let dir: string;
 beforeEach(() => {
@@ -40,14 +41,18 @@ class DecoratedUser {
   ) {}
 }
 
+/** Starts an app; what the module logs goes to `logger` (the failing starts log on purpose). */
 async function start(
   imports: unknown[],
   providers: unknown[] = [],
+  logger = new CapturedLogger(),
 ): Promise<INestApplicationContext> {
   const moduleRef = await Test.createTestingModule({
     imports: imports as never,
     providers: providers as never,
-  }).compile();
+  })
+    .setLogger(logger)
+    .compile();
   return moduleRef.createNestApplication().init();
 }
 
@@ -236,10 +241,14 @@ describe('AiofsModule', () => {
   });
 
   test('bad options fail the start at once, without retrying', async () => {
+    const logger = new CapturedLogger();
     const started = Date.now();
-    const error = await caught(start([AiofsModule.forRoot({ backend: 'local' } as never)]));
+    const error = await caught(
+      start([AiofsModule.forRoot({ backend: 'local' } as never)], [], logger),
+    );
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect(Date.now() - started).toBeLessThan(900);
+    expect(logger.errors()).toEqual([`File system 'default' could not start: ${error.message}`]);
   });
 
   test('retryAttempts is the number of attempts in all (at least one)', async () => {
@@ -254,11 +263,23 @@ describe('AiofsModule', () => {
       [0, 1],
     ]) {
       calls = 0;
+      const logger = new CapturedLogger();
       const error = await caught(
-        start([AiofsModule.forRoot({ backend: 'never-up', retryAttempts, retryDelay: 1 })]),
+        start(
+          [AiofsModule.forRoot({ backend: 'never-up', retryAttempts, retryDelay: 1 })],
+          [],
+          logger,
+        ),
       );
       expect(error).toBeInstanceOf(BackendUnavailableError);
       expect(calls).toBe(expected);
+      // Each failed attempt is logged: a retry, then the last one's error.
+      const errors = logger.errors();
+      expect(errors).toHaveLength(expected);
+      errors.slice(0, -1).forEach((line, i) => {
+        expect(line).toMatch(new RegExp(`Retrying \\(${i + 1}/${expected}\\)`));
+      });
+      expect(errors.at(-1)).toMatch(/^File system 'default' could not start: /);
     }
   });
 

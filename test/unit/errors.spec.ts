@@ -48,3 +48,20 @@ describe('errors', () => {
     expect(many.message).toContain("'a', 'b'");
   });
 });
+
+describe('InvalidPathError messages', () => {
+  test.each<[string, string]>([
+    ['../etc/passwd', "Invalid path '../etc/passwd': r"],
+    ['a\\b', "Invalid path 'a\\b': r"],
+    ['a\u0000b\u001fc\u007f', "Invalid path 'a\\u0000b\\u001fc\\u007f': r"],
+    ['公司/"x"', 'Invalid path \'公司/"x"\': r'],
+  ])('%p is quoted once, like every other path in a message', (path, message) => {
+    const error = new InvalidPathError(path, 'r');
+    expect(error.message).toBe(message);
+    expect(error.path).toBe(path);
+    // one backslash in the path is one escaped backslash in JSON, never two
+    expect(JSON.stringify(error.message).split('\\\\').length - 1).toBe(
+      (path.match(/\\/g) ?? []).length + (message.match(/\\u/g) ?? []).length,
+    );
+  });
+});

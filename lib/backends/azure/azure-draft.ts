@@ -1,6 +1,6 @@
 import type { BlockBlobClient } from '@azure/storage-blob';
 import { FileSystemError, lockLostError, type Draft } from '../../core';
-import { isConditionFailed } from './azure-errors';
+import { isConditionFailed, isNotFound } from './azure-errors';
 import type { AzureLock } from './azure-lock';
 import { loadBase, readBase, type BaseVersion } from './base-version';
 import {
@@ -143,9 +143,30 @@ export class AzureDraft implements Draft {
 
   async discard(): Promise<void> {
     this.finished = true;
-    // Staged blocks that are never committed are dropped by the service.
     await this.stager.settle();
     await this.spool.dispose();
+    if (this.base.etag === undefined) await this.dropUncommitted();
+  }
+
+  /**
+   * A new blob's staged blocks would stay for a week (Azure drops uncommitted blocks only then, or
+   * at the blob's next commit), and some services (Azurite) then refuse the next create-only
+   * commit. Deleting a blob that has no committed version removes them. The blob of a file that
+   * exists keeps them until its next commit, which drops them: no call can do it sooner.
+   */
+  private async dropUncommitted(): Promise<void> {
+    // Under our lock no aiofs writer commits; the check keeps a version committed by anyone else.
+    const committed = await this.blob.getProperties().then(
+      () => true,
+      (error: unknown) => {
+        if (isNotFound(error)) return false;
+        throw error;
+      },
+    );
+    if (committed) return;
+    await this.blob.delete().catch((error: unknown) => {
+      if (!isNotFound(error)) throw error;
+    });
   }
 
   /** Early blocks and untouched base blocks, in content order; they never overlap. */

@@ -15,6 +15,8 @@ export interface FirstChunk {
   /** The whole blob's size. */
   size: number;
   etag: string;
+  /** When this version was committed. */
+  modifiedAt?: Date;
 }
 
 /**
@@ -36,12 +38,24 @@ export async function downloadFirst(
         if (isNotFound(e)) return undefined;
         throw e;
       });
-      return props && { data: Buffer.alloc(0), size: props.contentLength ?? 0, etag: props.etag! };
+      return (
+        props && {
+          data: Buffer.alloc(0),
+          size: props.contentLength ?? 0,
+          etag: props.etag!,
+          modifiedAt: props.lastModified,
+        }
+      );
     }
     throw error;
   }
   const data = await collect(response.readableStreamBody!, response.contentLength ?? 0);
-  return { data, size: totalSize(response), etag: response.etag! };
+  return {
+    data,
+    size: totalSize(response),
+    etag: response.etag!,
+    modifiedAt: response.lastModified,
+  };
 }
 
 /** The whole blob's size from a ranged answer (`bytes a-b/size`) or a whole one. */

@@ -1,7 +1,12 @@
 import type { BlobClient } from '@azure/storage-blob';
 import type { Reader } from '../../core';
 import { isConditionFailed, isNotFound } from './azure-errors';
-import { DOWNLOAD_CHUNK_BYTES, DOWNLOAD_CONCURRENCY, downloadFirst } from './reads';
+import {
+  DOWNLOAD_CHUNK_BYTES,
+  DOWNLOAD_CONCURRENCY,
+  downloadFirst,
+  type FirstChunk,
+} from './reads';
 
 const MiB = 1024 * 1024;
 
@@ -19,7 +24,7 @@ export async function openSnapshotReader(blob: BlobClient): Promise<Reader | und
     const first = await downloadFirst(blob, 0, READER_HEAD_BYTES);
     if (!first) return undefined;
     const head = first.data;
-    if (first.size <= head.length) return memoryReader(head);
+    if (first.size <= head.length) return memoryReader(head, first);
     let snapshot: string;
     try {
       snapshot = (await blob.createSnapshot({ conditions: { ifMatch: first.etag } })).snapshot!;
@@ -28,21 +33,29 @@ export async function openSnapshotReader(blob: BlobClient): Promise<Reader | und
       if ((isConditionFailed(error) || isNotFound(error)) && attempt < 5) continue;
       throw error;
     }
-    return snapshotReader(blob.withSnapshot(snapshot), head, first.size);
+    return snapshotReader(blob.withSnapshot(snapshot), head, first);
   }
 }
 
-function memoryReader(data: Buffer): Reader {
+/** The validators of the version `first` came from: the snapshot is taken on its etag. */
+function versionOf(first: FirstChunk): Pick<Reader, 'etag' | 'modifiedAt'> {
+  return { etag: first.etag, modifiedAt: first.modifiedAt };
+}
+
+function memoryReader(data: Buffer, first: FirstChunk): Reader {
   return {
+    ...versionOf(first),
     size: data.length,
     read: async (position, length) => Buffer.from(data.subarray(position, position + length)),
     close: async () => undefined,
   };
 }
 
-function snapshotReader(snapshot: BlobClient, head: Buffer, size: number): Reader {
+function snapshotReader(snapshot: BlobClient, head: Buffer, first: FirstChunk): Reader {
+  const { size } = first;
   let closed = false;
   return {
+    ...versionOf(first),
     size,
     read: async (position, length) => {
       const end = Math.min(size, position + length);

@@ -56,12 +56,7 @@ export class LocalDriver implements StorageDriver {
   async stat(path: string): Promise<FileStat | undefined> {
     const stat = await this.paths.atFile(path, lstatAt).catch(missingAsUndefined);
     if (!stat?.isFile()) return undefined;
-    return {
-      path,
-      size: stat.size,
-      modifiedAt: new Date(stat.mtimeMs),
-      etag: `"${stat.ino.toString(16)}-${stat.size.toString(16)}-${Math.floor(stat.mtimeMs * 1000).toString(16)}"`,
-    };
+    return { path, ...validatorsOf(stat) };
   }
 
   async read(path: string, range: ResolvedRange): Promise<Buffer | undefined> {
@@ -94,9 +89,9 @@ export class LocalDriver implements StorageDriver {
     // The open descriptor is a snapshot: a commit renames a new inode over the path.
     const file = await this.openFile(path);
     if (!file) return undefined;
-    const { handle, size } = file;
+    const { handle, stat } = file;
     return {
-      size,
+      ...validatorsOf(stat),
       read: (position, length) => readAt(handle, position, length),
       close: () => handle.close(),
     };
@@ -285,12 +280,12 @@ export class LocalDriver implements StorageDriver {
   /** An open descriptor of the regular file at `path` and its size, or undefined. */
   private async openFile(
     path: string,
-  ): Promise<{ handle: fs.FileHandle; size: number } | undefined> {
+  ): Promise<{ handle: fs.FileHandle; size: number; stat: Stats } | undefined> {
     const handle = await this.openRead(path);
     if (!handle) return undefined;
     try {
       const stat = await handle.stat();
-      if (stat.isFile()) return { handle, size: stat.size };
+      if (stat.isFile()) return { handle, size: stat.size, stat };
     } catch (error) {
       await handle.close();
       throw error;
@@ -346,4 +341,13 @@ function ownLock(lock: DriverLock): LocalLock {
 function missingAsUndefined(error: unknown): undefined {
   if (isCode(error, 'ENOENT', 'ENOTDIR', 'EISDIR', 'ENXIO')) return undefined;
   throw error;
+}
+
+/** Size and validators of a regular file: the etag changes with its inode, size or mtime. */
+function validatorsOf(stat: Stats): { size: number; modifiedAt: Date; etag: string } {
+  return {
+    size: stat.size,
+    modifiedAt: new Date(stat.mtimeMs),
+    etag: `"${stat.ino.toString(16)}-${stat.size.toString(16)}-${Math.floor(stat.mtimeMs * 1000).toString(16)}"`,
+  };
 }

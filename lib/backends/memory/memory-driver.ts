@@ -88,6 +88,8 @@ export class MemoryDriver implements StorageDriver {
     const data = entry.data; // a snapshot: commits replace the Buffer, never change it
     return {
       size: data.length,
+      modifiedAt: entry.modifiedAt,
+      etag: entry.etag,
       read: async (position, length) => Buffer.from(data.subarray(position, position + length)),
       close: async () => undefined,
     };

@@ -229,10 +229,7 @@ export async function connectRedis(settings: RedisSettings): Promise<RedisConnec
     const cause = reason ?? error;
     throw (
       translateRedisError(cause, location) ??
-      new BackendUnavailableError('redis', location, {
-        cause: scrubbedError(cause),
-        detail: 'could not connect',
-      })
+      new BackendUnavailableError('redis', location, { cause: scrubbedError(cause) })
     );
   }
   keepReconnecting();

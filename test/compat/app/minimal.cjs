@@ -27,6 +27,10 @@ async function main() {
 
   const health = 'aiofs/health needs the package @nestjs/terminus: npm install @nestjs/terminus';
   assert.throws(() => require('aiofs/health'), { code: 'ENOPKG', message: health });
+  // aiofs/http needs only @nestjs/common (Multer comes with the app's @nestjs/platform-express)
+  const http = require('aiofs/http');
+  assert.equal(typeof http.serveFile, 'function');
+  assert.equal(typeof http.aiofsStorage(fs, { path: () => 'x' })._handleFile, 'function');
   const esm = await import('aiofs');
   assert.equal(typeof esm.AiofsModule.forRoot, 'function');
   await assert.rejects(import('aiofs/health'), { code: 'ENOPKG', message: health });

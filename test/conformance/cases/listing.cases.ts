@@ -1,4 +1,4 @@
-import { BlockingIOError, FileNotFoundError, InvalidPathError } from '../../../lib';
+import { BlockingIOError, escapePattern, FileNotFoundError, InvalidPathError } from '../../../lib';
 import { caught } from '../expect-error';
 import type { Context } from '../target';
 
@@ -116,6 +116,21 @@ export function listingCases(ctx: Context): void {
       expect(await ctx.fs.rm('a.txt', { missingOk: true })).toBe(0);
       expect(await ctx.fs.rm('dir', { missingOk: true })).toBe(0);
       expect(await caught(ctx.fs.rm('dir'))).toBeInstanceOf(FileNotFoundError);
+    });
+
+    test('rm(escapePattern(name)) removes only that name, whatever it holds', async () => {
+      const tricky = ['x*y', 'xAy', 'xBBy', 'q?x', 'qax', 'b[1]', 'b1', '*', 'dir/*'];
+      for (const f of tricky) await ctx.fs.writeFile(f, f);
+      const before = await ctx.fs.ls();
+      for (const name of ['x*y', 'q?x', 'b[1]', '*', 'dir/*', 'star*name', 'q?mark']) {
+        expect(await ctx.fs.rm(escapePattern(name))).toBe(1);
+        expect(await ctx.fs.ls()).toEqual(before.filter((p) => p !== name));
+        before.splice(before.indexOf(name), 1);
+      }
+      expect(before).toContain('xAy');
+      expect(before).toContain('dir/c.txt');
+      // a missing name is ENOENT, never "0 matched"
+      expect(await caught(ctx.fs.rm(escapePattern('x*y')))).toBeInstanceOf(FileNotFoundError);
     });
 
     test('rm of a list with a missing plain path removes nothing', async () => {

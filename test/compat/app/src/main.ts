@@ -18,7 +18,7 @@ import { AppModule } from './app.module.js';
 import { FilesService } from './files/files.service.js';
 
 async function start(): Promise<{ app: INestApplication; url: string }> {
-  const app = await NestFactory.create(AppModule, { logger: false });
+  const app = await NestFactory.create(AppModule, { logger: false, abortOnError: false });
   await app.listen(0, '127.0.0.1');
   return { app, url: await app.getUrl() };
 }
