@@ -1,8 +1,12 @@
 import { constants, promises as fs } from 'node:fs';
-import * as nodePath from 'node:path';
-import type { Draft, DriverLock } from '../../core';
-import { fsyncDir, isCode, type LocalPaths } from './local-paths';
-import { assertHeld } from './local-lock';
+import { lockLostError, type Draft } from '../../core';
+import { copyInto } from './copy-into';
+import type { HeldFolder } from './held-folder';
+import { assertHeld, type LocalLock } from './local-lock';
+import { isCode, type Place } from './local-paths';
+
+/** A new file, created here or not at all: `O_EXCL` never follows a symlink at the name. */
+const CREATE_FLAGS = constants.O_RDWR | constants.O_CREAT | constants.O_EXCL;
 
 /** Positioned read of up to `length` bytes (fewer at the end of the file). */
 export async function readAt(
@@ -53,33 +57,26 @@ export async function writeAt(
   }
 }
 
-/** Opens a new hidden temp file beside `target`, recreating the folder if a cleanup removed it. */
-export async function createTemp(
-  paths: LocalPaths,
-  target: string,
-): Promise<{ temp: string; handle: fs.FileHandle }> {
-  // The folder usually exists: create it only when the open says it is missing.
-  for (let attempt = 0; ; attempt++) {
-    const temp = paths.tempBeside(target);
-    try {
-      return { temp, handle: await fs.open(temp, 'wx+') };
-    } catch (error) {
-      if (!isCode(error, 'ENOENT') || attempt >= 5) throw error;
-    }
-    await paths.ensureParent(target);
-  }
+/** Opens `name` in `folder` for writing, creating it; never through a symlink. */
+export function createExclusive(folder: HeldFolder, name: string): Promise<fs.FileHandle> {
+  return fs.open(folder.at(name), CREATE_FLAGS, 0o666);
 }
 
-/** Makes `temp` the content of `target` atomically: fsync, rename, fsync of the folder. */
-export async function publish(
-  temp: string,
-  target: string,
-  durable: boolean,
-  lock?: DriverLock,
-): Promise<void> {
-  if (lock) await assertHeld(lock);
-  await fs.rename(temp, target);
-  if (durable) await fsyncDir(nodePath.dirname(target));
+/**
+ * Makes the lock's temp file the content of its file atomically: rename, fsync of the folder.
+ * The temp file is gone when the lock was broken (see `tempFor`): then nothing is committed,
+ * even if the rename had been waiting for a thread since the lease was checked.
+ */
+export async function publish(lock: LocalLock, durable: boolean): Promise<void> {
+  await assertHeld(lock);
+  const { folder, name } = lock.place;
+  try {
+    await fs.rename(folder.at(lock.temp), folder.at(name));
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) throw lockLostError(lock.path);
+    throw error;
+  }
+  if (durable) await folder.sync();
 }
 
 /** The new content of a file, in a hidden temp file beside it until commit renames it over. */
@@ -88,43 +85,33 @@ export class LocalDraft implements Draft {
   private finished = false;
 
   private constructor(
-    private readonly paths: LocalPaths,
-    private readonly target: string,
+    private readonly place: Place,
     private readonly temp: string,
     private readonly handle: fs.FileHandle,
-    private readonly lock: DriverLock,
+    private readonly lock: LocalLock,
     private readonly durable: boolean,
     size: number,
   ) {
     this.length = size;
   }
 
+  /** A draft beside the file the lock holds; from a copy of `source` (open, regular) if given. */
   static async create(
-    paths: LocalPaths,
-    target: string,
-    lock: DriverLock,
-    start: 'empty' | 'current',
+    lock: LocalLock,
+    source: fs.FileHandle | undefined,
     durable: boolean,
   ): Promise<LocalDraft> {
-    const { temp, handle } = await createTemp(paths, target);
+    const { place } = lock;
+    const temp = lock.temp;
+    const handle = source
+      ? await copyInto(source, place.folder, temp)
+      : await createExclusive(place.folder, temp);
     try {
-      let size = 0;
-      if (start === 'current') {
-        await handle.close();
-        try {
-          // A reflink where the file system can, a kernel copy otherwise.
-          await fs.copyFile(target, temp, constants.COPYFILE_FICLONE);
-        } catch (error) {
-          if (!isCode(error, 'ENOENT')) throw error;
-        }
-        const reopened = await fs.open(temp, 'r+');
-        size = (await reopened.stat()).size;
-        return new LocalDraft(paths, target, temp, reopened, lock, durable, size);
-      }
-      return new LocalDraft(paths, target, temp, handle, lock, durable, size);
+      const size = source ? (await handle.stat()).size : 0;
+      return new LocalDraft(place, temp, handle, lock, durable, size);
     } catch (error) {
       await handle.close().catch(() => undefined);
-      await fs.unlink(temp).catch(() => undefined);
+      await fs.unlink(place.folder.at(temp)).catch(() => undefined);
       throw error;
     }
   }
@@ -153,10 +140,10 @@ export class LocalDraft implements Draft {
     await this.handle.close();
     this.finished = true;
     try {
-      await publish(this.temp, this.target, this.durable, this.lock);
+      await publish(this.lock, this.durable);
     } catch (error) {
-      await fs.unlink(this.temp).catch(() => undefined);
-      await this.paths.removeEmptyParents(this.target);
+      await fs.unlink(this.place.folder.at(this.temp)).catch(() => undefined);
+      this.lock.tidy = true;
       throw error;
     }
   }
@@ -165,7 +152,7 @@ export class LocalDraft implements Draft {
     if (this.finished) return;
     this.finished = true;
     await this.handle.close().catch(() => undefined);
-    await fs.unlink(this.temp).catch(() => undefined);
-    await this.paths.removeEmptyParents(this.target);
+    await fs.unlink(this.place.folder.at(this.temp)).catch(() => undefined);
+    this.lock.tidy = true;
   }
 }

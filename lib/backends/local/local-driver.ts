@@ -1,11 +1,11 @@
 import { constants, promises as fs, type Stats } from 'node:fs';
-import * as nodePath from 'node:path';
 import { Readable } from 'node:stream';
 import {
   clampRange,
   FileNotFoundError,
   FileSystemError,
   InvalidPathError,
+  lockLostError,
   type Draft,
   type DriverLock,
   type FileStat,
@@ -14,10 +14,11 @@ import {
   type ResolvedRange,
   type StorageDriver,
 } from '../../core';
-import { createTemp, LocalDraft, publish, readAt } from './local-draft';
+import { copyInto } from './copy-into';
+import { LocalDraft, publish, readAt } from './local-draft';
+import { assertHeld, COMING, GOING, isLocalLock, LocalLocks, type LocalLock } from './local-lock';
+import { isCode, lstatAt, type LocalPaths, type Place } from './local-paths';
 import { readRange } from './read-range';
-import { assertHeld, isLocalLock, LocalLocks } from './local-lock';
-import { fsyncDir, isCode, type LocalPaths } from './local-paths';
 import { walkFiles } from './walk';
 import { writeWhole } from './write-whole';
 
@@ -53,18 +54,13 @@ export class LocalDriver implements StorageDriver {
   }
 
   async stat(path: string): Promise<FileStat | undefined> {
-    const absolute = await this.paths.checked(path, false);
-    let stat = await fs.lstat(absolute).catch(missingAsUndefined);
-    if (stat?.isSymbolicLink()) {
-      const real = await this.realInside(path, absolute);
-      stat = real === undefined ? undefined : await fs.stat(real).catch(missingAsUndefined);
-    }
+    const stat = await this.paths.atFile(path, lstatAt).catch(missingAsUndefined);
     if (!stat?.isFile()) return undefined;
     return { path, ...validatorsOf(stat) };
   }
 
   async read(path: string, range: ResolvedRange): Promise<Buffer | undefined> {
-    const handle = await this.openChecked(path);
+    const handle = await this.openRead(path);
     if (!handle) return undefined;
     try {
       return await readRange(handle, range);
@@ -102,12 +98,13 @@ export class LocalDriver implements StorageDriver {
   }
 
   async createDraft(path: string, lock: DriverLock, start: 'empty' | 'current'): Promise<Draft> {
-    // The lock checked the folders on the way; the file itself matters only when copied from.
-    const target =
-      start === 'empty' && isLocalLock(lock) && lock.wayChecked
-        ? this.paths.absolute(path)
-        : await this.paths.checked(path, start === 'current');
-    return LocalDraft.create(this.paths, target, lock, start, this.durable);
+    const local = ownLock(lock);
+    const source = start === 'current' ? await this.openSource(local.place, path) : undefined;
+    try {
+      return await LocalDraft.create(local, source, this.durable);
+    } finally {
+      await source?.close();
+    }
   }
 
   writeWhole(
@@ -116,13 +113,7 @@ export class LocalDriver implements StorageDriver {
     exclusive: boolean,
   ): Promise<'written' | 'locked' | 'exists'> {
     return writeWhole(
-      {
-        paths: this.paths,
-        locks: this.locks,
-        durable: this.durable,
-        lockTtlMs: this.lockTtlMs,
-        stat: (p) => this.stat(p),
-      },
+      { paths: this.paths, locks: this.locks, durable: this.durable, lockTtlMs: this.lockTtlMs },
       path,
       data,
       exclusive,
@@ -133,15 +124,33 @@ export class LocalDriver implements StorageDriver {
     return walkFiles(this.paths, pattern.prefix);
   }
 
-  async deleteLocked(path: string): Promise<boolean> {
-    const target = await this.paths.checked(path);
+  /**
+   * Removes the file by moving it into the lock's own entry, then unlinking it there: the move
+   * lands only while the lock holds, so a removal queued before the lease ran out can never
+   * remove what the next holder committed.
+   */
+  async deleteLocked(path: string, lock: DriverLock): Promise<boolean> {
+    const local = ownLock(lock);
+    const { folder, name } = local.place;
+    const going = local.inEntry(GOING);
     try {
-      await fs.unlink(target);
+      await fs.rename(folder.at(name), going);
     } catch (error) {
-      if (isCode(error, 'ENOENT', 'EISDIR', 'ENOTDIR', 'EPERM')) return false;
+      if (isCode(error, 'ENOENT') && !(await local.ours())) throw lockLostError(path);
+      if (isCode(error, 'ENOENT', 'ENOTDIR', 'EISDIR', 'ENOTEMPTY', 'EEXIST')) return false;
       throw error;
     }
-    await this.paths.removeEmptyParents(target);
+    try {
+      await fs.unlink(going);
+    } catch (error) {
+      // A folder at the name (it was moved in as a whole): put it back, it is not a file.
+      if (isCode(error, 'EISDIR', 'EPERM')) {
+        await fs.rename(going, folder.at(name)).catch(() => undefined);
+        return false;
+      }
+      if (!isCode(error, 'ENOENT')) throw error; // ENOENT: whoever broke the lock finished it
+    }
+    local.tidy = true;
     return true;
   }
 
@@ -150,38 +159,91 @@ export class LocalDriver implements StorageDriver {
     to: string,
     locks: { from: DriverLock; to: DriverLock },
   ): Promise<boolean> {
-    const [source, target] = await Promise.all([this.paths.checked(from), this.paths.checked(to)]);
-    if (!(await this.stat(from))) return false;
-    const { temp, handle } = await createTemp(this.paths, target);
+    const target = ownLock(locks.to);
+    const source = await this.openSource(ownLock(locks.from).place, from);
+    if (!source) return false;
+    let copy: fs.FileHandle | undefined;
     try {
-      await handle.close();
-      await fs.copyFile(source, temp, constants.COPYFILE_FICLONE);
-      if (this.durable) await syncFile(temp);
+      copy = await copyInto(source, target.place.folder, target.temp);
+      if (this.durable) await copy.sync();
+      await copy.close();
       await assertHeld(locks.from);
-      await publish(temp, target, this.durable, locks.to);
+      await publish(target, this.durable);
       return true;
     } catch (error) {
-      await fs.unlink(temp).catch(() => undefined);
-      await this.paths.removeEmptyParents(target);
-      if (isCode(error, 'ENOENT')) return false;
+      await copy?.close().catch(() => undefined);
+      await fs.unlink(target.place.folder.at(target.temp)).catch(() => undefined);
       throw error;
+    } finally {
+      await source.close();
     }
   }
 
+  /**
+   * Moves the file in steps that each land only while their lock holds: a second name for it in
+   * the target's lock entry (`link`), renamed over the target, then the source's name moved into
+   * the source's lock entry and removed there. If the target's lock was lost, nothing changed; if
+   * the source's was, the target is written and the source stays (a copy, never a loss).
+   */
   async moveLocked(
     from: string,
     to: string,
     locks: { from: DriverLock; to: DriverLock },
   ): Promise<boolean> {
-    const [source, target] = await Promise.all([this.paths.checked(from), this.paths.checked(to)]);
-    if (!(await this.stat(from))) return false;
-    await Promise.all([assertHeld(locks.from), assertHeld(locks.to)]);
-    if (!(await this.paths.renameInto(source, target))) return false;
-    if (this.durable) {
-      await fsyncDir(nodePath.dirname(target));
-      await fsyncDir(nodePath.dirname(source)).catch(() => undefined);
+    const source = ownLock(locks.from);
+    const target = ownLock(locks.to);
+    const stat = await this.paths.following(source.place, from, lstatAt).catch(missingAsUndefined);
+    if (!stat?.isFile()) return false;
+    await Promise.all([assertHeld(source), assertHeld(target)]);
+    const src = source.place.folder.at(source.place.name);
+    const coming = target.inEntry(COMING);
+    try {
+      await fs.link(src, coming);
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) {
+        if (!(await target.ours())) throw lockLostError(to);
+        return false;
+      }
+      // A disk without hard links: a plain rename, checked against the leases only before it.
+      if (isCode(error, 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS'))
+        return this.renameUnfenced(source, target);
+      throw error;
     }
-    await this.paths.removeEmptyParents(source);
+    try {
+      await fs.rename(coming, target.place.folder.at(target.place.name));
+    } catch (error) {
+      await fs.unlink(coming).catch(() => undefined);
+      if (isCode(error, 'ENOENT')) throw lockLostError(to);
+      throw error;
+    }
+    const going = source.inEntry(GOING);
+    try {
+      await fs.rename(src, going);
+    } catch (error) {
+      if (isCode(error, 'ENOENT') && !(await source.ours())) throw lockLostError(from);
+      if (!isCode(error, 'ENOENT')) throw error;
+    }
+    await fs.unlink(going).catch(() => undefined);
+    source.tidy = true;
+    if (this.durable) {
+      await target.place.folder.sync();
+      await source.place.folder.sync().catch(() => undefined);
+    }
+    return true;
+  }
+
+  private async renameUnfenced(source: LocalLock, target: LocalLock): Promise<boolean> {
+    try {
+      await fs.rename(
+        source.place.folder.at(source.place.name),
+        target.place.folder.at(target.place.name),
+      );
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return false;
+      throw error;
+    }
+    source.tidy = true;
+    if (this.durable) await target.place.folder.sync();
     return true;
   }
 
@@ -189,7 +251,9 @@ export class LocalDriver implements StorageDriver {
     await fs.access(this.paths.root, constants.R_OK | constants.W_OK);
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.paths.close();
+  }
 
   translateError(error: unknown, path?: string): Error | undefined {
     const code = (error as NodeJS.ErrnoException)?.code;
@@ -213,26 +277,11 @@ export class LocalDriver implements StorageDriver {
     return undefined;
   }
 
-  /** The real place of the symlink at `absolute` when it stays inside the root; undefined when dangling. */
-  private async realInside(path: string, absolute: string): Promise<string | undefined> {
-    let real: string;
-    try {
-      real = await fs.realpath(absolute);
-    } catch (error) {
-      if (!isCode(error, 'ENOENT', 'ENOTDIR')) throw error;
-      await this.paths.checked(path); // a dangling link that would lead outside is still refused
-      return undefined;
-    }
-    if (!this.paths.contains(real))
-      throw new InvalidPathError(path, 'it resolves outside the root through a symlink');
-    return real;
-  }
-
   /** An open descriptor of the regular file at `path` and its size, or undefined. */
   private async openFile(
     path: string,
   ): Promise<{ handle: fs.FileHandle; size: number; stat: Stats } | undefined> {
-    const handle = await this.openChecked(path);
+    const handle = await this.openRead(path);
     if (!handle) return undefined;
     try {
       const stat = await handle.stat();
@@ -247,51 +296,51 @@ export class LocalDriver implements StorageDriver {
 
   /**
    * An open descriptor of what is at `path` (not yet known to be a regular file), or undefined.
-   * The folders on the way are checked while it opens (read-only and non-blocking, so that
-   * opening has no effect); nothing is read before that check passes.
+   * Opened read-only and non-blocking in its held folder, so that opening has no effect: a FIFO
+   * or a device is then refused by its type, never waited on.
    */
-  private async openChecked(path: string): Promise<fs.FileHandle | undefined> {
-    const absolute = this.paths.absolute(path);
-    const [linked, opened] = await Promise.allSettled([
-      this.paths.linkOnTheWay(path),
-      this.openNoFollow(path, absolute),
-    ]);
-    if (linked.status === 'fulfilled' && !linked.value) {
-      if (opened.status === 'rejected') throw opened.reason;
-      return opened.value;
-    }
-    if (opened.status === 'fulfilled') await opened.value?.close().catch(() => undefined);
-    if (linked.status === 'rejected') throw linked.reason;
-    await this.paths.checkedWithLinks(path);
-    return this.openNoFollow(path, absolute);
+  private openRead(path: string): Promise<fs.FileHandle | undefined> {
+    return this.paths.atFile(path, openForReading).catch(missingAsUndefined);
   }
 
-  /** Opens the file without following a symlink; a symlink as the file costs a real-path check. */
-  private async openNoFollow(path: string, absolute: string): Promise<fs.FileHandle | undefined> {
+  /**
+   * The file at `place` open for copying from, when it is a regular file: anything else (a FIFO,
+   * a socket, a device) reads as missing, without a call that could wait on it. A folder there
+   * is an error (EISDIR), as a file and a folder cannot share a name.
+   */
+  private async openSource(place: Place, path: string): Promise<fs.FileHandle | undefined> {
+    const handle = await this.paths
+      .following(place, path, openForReading)
+      .catch(missingAsUndefined);
+    if (!handle) return undefined;
+    let stat: Stats;
     try {
-      return await fs.open(absolute, READ_FLAGS);
+      stat = await handle.stat();
     } catch (error) {
-      if (isCode(error, 'ENOENT', 'ENOTDIR')) return undefined;
-      if (!isCode(error, 'ELOOP')) throw error;
+      await handle.close();
+      throw error;
     }
-    const real = await this.realInside(path, absolute);
-    if (real === undefined) return undefined;
-    return fs.open(real, READ_FLAGS & ~constants.O_NOFOLLOW).catch(missingAsUndefined);
-  }
-}
-
-function missingAsUndefined(error: unknown): undefined {
-  if (isCode(error, 'ENOENT', 'ENOTDIR', 'EISDIR')) return undefined;
-  throw error;
-}
-
-async function syncFile(path: string): Promise<void> {
-  const handle = await fs.open(path, 'r+');
-  try {
-    await handle.sync();
-  } finally {
+    if (stat.isFile()) return handle;
     await handle.close();
+    if (stat.isDirectory())
+      throw Object.assign(new Error(`EISDIR: a folder, '${path}'`), { code: 'EISDIR' });
+    return undefined;
   }
+}
+
+function openForReading(place: Place): Promise<fs.FileHandle> {
+  return fs.open(place.folder.at(place.name), READ_FLAGS);
+}
+
+function ownLock(lock: DriverLock): LocalLock {
+  if (!isLocalLock(lock)) throw new TypeError('not a lock of the local backend');
+  return lock;
+}
+
+/** What a read takes for a missing file: nothing there, or what cannot be opened as one (ENXIO: a socket). */
+function missingAsUndefined(error: unknown): undefined {
+  if (isCode(error, 'ENOENT', 'ENOTDIR', 'EISDIR', 'ENXIO')) return undefined;
+  throw error;
 }
 
 /** Size and validators of a regular file: the etag changes with its inode, size or mtime. */

@@ -1,234 +1,223 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { hostname } from 'node:os';
-import { lockLostError, type DriverLock } from '../../core';
-import { isCode, type LocalPaths } from './local-paths';
+import { lockLostError, RESERVED_PREFIX, type DriverLock } from '../../core';
+import { letGo, type HeldFolder } from './held-folder';
+import { isCode, type LocalPaths, type Place } from './local-paths';
 
 /** Extra time after a lease's expiry before another process may break its entry. */
 const BREAK_GRACE_MS = 500;
-/** The lease assumed for an entry whose content cannot be read (a foreign or damaged file). */
-const UNREADABLE_TTL_MS = 30_000;
 /**
- * A break marker older than this was left by a process that died while breaking or releasing
- * (it is held for a few system calls only).
+ * The lease assumed for an entry with no readable owner: a foreign file or folder, or what a
+ * release cut short left (an empty entry, which a taker's rename simply replaces).
  */
-const MARKER_STALE_MS = 10_000;
-/** Margin under which a holder stops trusting its own clock and reads the entry on disk. */
+const UNREADABLE_TTL_MS = 30_000;
+/** Margin under which a holder stops trusting its own clock and looks at its entry on disk. */
 const TRUST_MARGIN_MS = 1000;
 
-/** What an entry says: the owner's token and its lease. */
-interface EntryContent {
-  token: string;
-  ttlMs: number;
+const ENTRY_PREFIX = `${RESERVED_PREFIX}-lock-`;
+const OWNER_PREFIX = 'owner-';
+/** Names a holder gives a file inside its own entry while it removes or moves it. */
+export const GOING = 'going';
+export const COMING = 'coming';
+
+/** The lock entry of a file named `name`: beside it, hidden, the same length for every name. */
+export function entryName(name: string): string {
+  return `${ENTRY_PREFIX}${createHash('sha256').update(name).digest('hex')}`;
 }
 
-/** A symlink entry's target (it points nowhere): short enough to live in the inode. */
-const LINK_PREFIX = 'aiofs-lock:';
+/**
+ * The temp file of the holder whose token is `token`, beside the file it will replace: whoever
+ * breaks that holder's entry removes it first, so that the holder's commit (a rename of it)
+ * can no longer land.
+ */
+export function tempFor(token: string): string {
+  return `${RESERVED_PREFIX}-tmp-${token}`;
+}
+
+export function newToken(): string {
+  return randomBytes(16).toString('hex');
+}
+
+function ownerName(token: string, ttlMs: number): string {
+  return `${OWNER_PREFIX}${token}-${ttlMs}`;
+}
+
+function parseOwner(name: string): { token: string; ttlMs: number } | undefined {
+  const match = /^owner-([0-9a-f]{32})-(\d+)$/.exec(name);
+  return match ? { token: match[1], ttlMs: Number(match[2]) } : undefined;
+}
 
 /**
- * Cross-process locks as files under `<root>/.aiofs/locks`, one per canonical path.
+ * Cross-process locks as entries beside the files they lock: the folder
+ * `<folder>/.aiofs-lock-<sha256(name)>`, holding the symlink `owner-<token>-<ttlMs>`.
  *
- * - An entry is a symlink created exclusively whose target (pointing nowhere) holds the owner
- *   token and lease TTL: one system call, no half-written state. Where symlinks cannot be made
- *   (Windows without the privilege), it is a file created with O_EXCL holding the same as JSON;
- *   both forms are read everywhere.
- * - Its mtime is the last renewal; ownership is the token inside, never the inode (inodes are
- *   reused).
- * - Breaking a stale entry, and a holder's release of an old lease, happen under an exclusive
- *   `<entry>.break` marker after re-reading the entry, so no process removes an entry that was
- *   replaced after it looked. A young lease is released by a plain unlink: nobody can break it.
+ * - The entry lives in the folder that really holds the file (reached through held folder
+ *   descriptors), so every name that reaches one file, through a symlinked folder or from
+ *   another root that contains it, finds the same entry.
+ * - Taking: the entry is made under a name of its own with the owner in it (through its own
+ *   descriptor), then renamed to its place, which fails while another entry (never empty while
+ *   held) is there: the taker's descriptor is always of its own entry.
+ * - The owner's mtime is the last renewal; the owner existing in the holder's own entry is the
+ *   proof of ownership (its token is unique), read from a descriptor, never by path.
+ * - Every removal is conditional by construction, whenever it lands: the owner by its unique
+ *   name, then the entry by `rmdir`, which only removes an empty folder. A late release or break
+ *   can never remove another holder's entry.
+ * - Fencing: whoever breaks an expired entry first removes the holder's temp file
+ *   (`tempFor(token)`) and the files inside the entry, so that the holder's commit, removal or
+ *   move — renames from its temp file or into its own entry — fails even if it was already
+ *   queued. A commit can only land while its owner is still in place.
  * - Time is compared on one clock: the processes sharing a root must share a machine (or keep
  *   their clocks in step within the grace).
  */
 export class LocalLocks {
-  /** Cleared when the disk refuses symlinks: entries are files from then on. */
-  private symlinks: boolean;
+  constructor(private readonly paths: LocalPaths) {}
 
-  constructor(
-    private readonly paths: LocalPaths,
-    entries: 'symlink' | 'file' = 'symlink',
-  ) {
-    this.symlinks = entries === 'symlink';
-  }
-
+  /**
+   * Takes the lock of `path`, making its missing folders (the entry lives there), or returns
+   * undefined when another holder's entry is there and alive.
+   */
   async acquire(path: string, ttlMs: number): Promise<LocalLock | undefined> {
-    const taken = await this.take(path, ttlMs);
-    if (!taken) return undefined;
-    await taken.ready;
-    return taken.lock;
+    for (let walk = 0; ; walk++) {
+      const place = (await this.paths.place(path, true))!;
+      let taken: LocalLock | undefined | 'gone';
+      try {
+        taken = await this.takeAt(place, path, ttlMs);
+      } finally {
+        if (!(taken instanceof LocalLock)) letGo(place.folder);
+      }
+      if (taken !== 'gone') return taken;
+      if (walk >= 8) throw folderGone(path);
+    }
   }
 
   /**
-   * Takes the lock of `path` as soon as its entry exists; the owner token is written into it
-   * meanwhile (`ready`). The way to `path` is checked for symlinks alongside: without any, `path`
-   * is its own canonical key, and the lock says so (`wayChecked`).
+   * Takes the lock of the file at `place`; the lock then keeps `place` held until released
+   * (otherwise the caller still holds it). 'gone' when the folder was removed (by a cleanup) since
+   * it was reached: the caller walks again.
    */
-  async take(path: string, ttlMs: number): Promise<TakenLock | undefined> {
-    const [linked, first] = await Promise.allSettled([
-      this.paths.linkOnTheWay(path),
-      this.takeKey(path, path, ttlMs, true),
-    ]);
-    if (linked.status === 'fulfilled' && !linked.value) {
-      if (first.status === 'rejected') throw first.reason;
-      return first.value;
-    }
-    if (first.status === 'fulfilled' && first.value) await first.value.lock.release();
-    if (linked.status === 'rejected') throw linked.reason;
-    return this.takeKey(path, await this.paths.canonical(path), ttlMs, false);
-  }
-
-  private async takeKey(
+  async takeAt(
+    place: Place & { created: boolean },
     path: string,
-    key: string,
     ttlMs: number,
-    wayChecked: boolean,
-  ): Promise<TakenLock | undefined> {
-    const name = createHash('sha256').update(key).digest('hex');
-    const entry = this.paths.internal('locks', `${name}.lock`);
-    const token = randomBytes(16).toString('hex');
-    // Taken before the content is written, so that this holder's expiry is never later than what
-    // other processes compute from the entry's mtime.
+    token = newToken(),
+  ): Promise<LocalLock | undefined | 'gone'> {
+    const { folder } = place;
+    const name = entryName(place.name);
+    // The entry is made under a name of its own, with its owner in it, then published by a rename,
+    // which fails while another entry (never empty while held) has the name: the taker's
+    // descriptor is always of its own entry, and no taker's entry is ever seen without its owner.
+    const draft = `${name}.${token}`;
+    // Taken before anything is made, so that this holder's expiry is never later than what other
+    // processes compute from the owner's mtime.
     const started = Date.now();
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const created = await this.createEntry(entry, key, { token, ttlMs });
-      if (created) {
-        const { ready } = created;
-        const lock = new LocalLock(path, token, entry, ttlMs, started + ttlMs, ready, wayChecked);
-        return { lock, ready };
-      }
-      if (!(await breakIfStale(entry))) return undefined;
-    }
-    return undefined;
-  }
-
-  /** Creates `entry` unless it exists (undefined then); `ready` settles once it holds `content`. */
-  private async createEntry(
-    entry: string,
-    key: string,
-    content: EntryContent,
-  ): Promise<{ ready: Promise<void> } | undefined> {
-    if (this.symlinks) {
-      try {
-        await fs.symlink(`${LINK_PREFIX}${content.token}:${content.ttlMs}`, entry);
-        return { ready: Promise.resolve() };
-      } catch (error) {
-        if (isCode(error, 'EEXIST')) return undefined;
-        if (!isCode(error, 'EPERM', 'ENOSYS', 'ENOTSUP', 'EOPNOTSUPP', 'EINVAL')) throw error;
-        this.symlinks = false;
-      }
-    }
-    const json = { path: key, ...content, pid: process.pid, host: hostname() };
-    return createFileEntry(entry, JSON.stringify(json));
-  }
-}
-
-export interface TakenLock {
-  lock: LocalLock;
-  /** Settles once the entry holds the owner token; rejects (entry removed) when it cannot. */
-  ready: Promise<void>;
-}
-
-/**
- * Creates `entry` as a file unless it exists (undefined then) and writes `content` into it in
- * the background: `ready` settles when that is done. Between the exclusive create and the write,
- * other processes read an unreadable entry, which they take for a live one (UNREADABLE_TTL_MS),
- * never for a stale one.
- */
-async function createFileEntry(
-  entry: string,
-  content: string,
-): Promise<{ ready: Promise<void> } | undefined> {
-  let handle: fs.FileHandle;
-  try {
-    handle = await fs.open(entry, 'wx');
-  } catch (error) {
-    if (isCode(error, 'EEXIST')) return undefined;
-    throw error;
-  }
-  const ready = (async () => {
     try {
-      await handle.writeFile(content);
-      await handle.close();
+      await fs.mkdir(folder.at(draft));
     } catch (error) {
-      await handle.close().catch(() => undefined);
-      await unlinkIfPresent(entry).catch(() => undefined);
+      if (isCode(error, 'ENOENT')) return 'gone';
       throw error;
     }
-  })();
-  ready.catch(() => undefined); // whoever uses the lock awaits it; it is never left unhandled
-  return { ready };
-}
-
-/** What the entry holds now: undefined when it is gone. */
-async function readEntry(
-  entry: string,
-): Promise<{ mtimeMs: number; content?: EntryContent } | undefined> {
-  try {
-    const stat = await fs.lstat(entry);
-    const text = stat.isSymbolicLink()
-      ? await fs.readlink(entry)
-      : await fs.readFile(entry, 'utf8');
-    return { mtimeMs: stat.mtimeMs, content: parseEntry(text) };
-  } catch (error) {
-    if (isCode(error, 'ENOENT')) return undefined;
-    throw error;
+    const entry = await this.paths.child(folder, draft);
+    let published = false;
+    try {
+      if (!entry) return undefined; // removed or replaced by another process since made
+      await makeOwner(entry.at(ownerName(token, ttlMs)));
+      for (let attempt = 0; attempt < 4; attempt++) {
+        try {
+          await fs.rename(folder.at(draft), folder.at(name));
+          published = true;
+          // A descriptor follows the rename; a folder known by its path (no /proc) is found again.
+          const held = entry.byDescriptor ? entry : await this.paths.child(folder, name);
+          if (!held) return undefined;
+          return new LocalLock(path, token, place, name, held, ttlMs, started + ttlMs, this.paths);
+        } catch (error) {
+          if (isCode(error, 'ENOENT')) return 'gone';
+          if (!isCode(error, 'ENOTEMPTY', 'EEXIST', 'ENOTDIR', 'EISDIR')) throw error;
+        }
+        if (!(await this.breakIfStale(folder, name))) return undefined;
+      }
+      return undefined;
+    } finally {
+      if (!published) {
+        if (entry) await removeInside(entry, ownerName(token, ttlMs)).catch(() => undefined);
+        await fs.rmdir(folder.at(draft)).catch(() => undefined);
+        letGo(entry);
+      }
+    }
   }
-}
 
-function parseEntry(text: string): EntryContent | undefined {
-  if (text.startsWith(LINK_PREFIX)) {
-    const [token, ttl] = text.slice(LINK_PREFIX.length).split(':');
-    return { token, ttlMs: Number(ttl) };
-  }
-  try {
-    const parsed = JSON.parse(text) as Partial<EntryContent>;
-    if (typeof parsed?.token === 'string')
-      return { token: parsed.token, ttlMs: Number(parsed.ttlMs) };
-  } catch {
-    // damaged or foreign
-  }
-  return undefined;
-}
-
-function isStale(seen: { mtimeMs: number; content?: EntryContent }, now = Date.now()): boolean {
-  const ttlMs = Number(seen.content?.ttlMs) || UNREADABLE_TTL_MS;
-  return seen.mtimeMs + ttlMs + BREAK_GRACE_MS < now;
-}
-
-/** Removes `entry` when its lease has expired; true when the caller should try to take it again. */
-async function breakIfStale(entry: string): Promise<boolean> {
-  const seen = await readEntry(entry);
-  if (!seen) return true;
-  if (!isStale(seen)) return false;
-  return (
-    (await underMarker(entry, async () => {
-      // Look again: it may have been broken and taken by someone else since the first look.
-      const now = await readEntry(entry);
-      if (now && !isStale(now)) return false;
-      if (now) await unlinkIfPresent(entry);
+  /**
+   * Removes the entry `name` of `folder` when its lease has expired; true when the caller should
+   * try to make it again. The holder is fenced first: its temp file and what it moved into its
+   * entry are removed, then its owner, then the entry if empty.
+   */
+  private async breakIfStale(folder: HeldFolder, name: string): Promise<boolean> {
+    const stat = await fs.lstat(folder.at(name)).catch(missing);
+    if (!stat) return true;
+    if (!stat.isDirectory()) {
+      // Not one of ours (foreign, damaged, a FIFO): held for UNREADABLE_TTL_MS, never opened.
+      if (!isStale(stat.mtimeMs, UNREADABLE_TTL_MS)) return false;
+      await fs.unlink(folder.at(name)).catch((error) => {
+        if (!isCode(error, 'ENOENT', 'EISDIR')) throw error;
+      });
       return true;
-    })) ?? false
-  );
+    }
+    const entry = await this.paths.child(folder, name);
+    if (!entry) return true;
+    try {
+      const names = await fs.readdir(entry.self);
+      const owners = names.map(parseOwner).filter((o) => o !== undefined);
+      for (const owner of owners) {
+        const seen = await fs.lstat(entry.at(ownerName(owner.token, owner.ttlMs))).catch(missing);
+        if (!seen) return true; // released meanwhile: look again
+        if (!isStale(seen.mtimeMs, owner.ttlMs)) return false;
+      }
+      if (owners.length === 0) {
+        const seen = await fs.stat(entry.self).catch(missing);
+        if (seen && !isStale(seen.mtimeMs, UNREADABLE_TTL_MS)) return false;
+      }
+      await Promise.all(owners.map((o) => unlinkIfPresent(folder.at(tempFor(o.token)))));
+      for (const inside of names) await removeInside(entry, inside);
+      try {
+        await fs.rmdir(folder.at(name));
+      } catch (error) {
+        // Something got in meanwhile (a holder's late owner, a foreign file): not now.
+        if (isCode(error, 'ENOTEMPTY', 'EEXIST')) return false;
+        if (!isCode(error, 'ENOENT')) throw error;
+      }
+      return true;
+    } finally {
+      letGo(entry);
+    }
+  }
+}
+
+function isStale(mtimeMs: number, ttlMs: number, now = Date.now()): boolean {
+  return mtimeMs + (Number(ttlMs) || UNREADABLE_TTL_MS) + BREAK_GRACE_MS < now;
 }
 
 /**
- * Runs `action` while holding the entry's break marker; undefined when another process holds a
- * live marker. A dead process's marker is cleared after MARKER_STALE_MS.
+ * The owner: a symlink (pointing nowhere), which lives in its inode and needs no block; a folder
+ * where the disk refuses symlinks (Windows without the privilege).
  */
-async function underMarker<T>(entry: string, action: () => Promise<T>): Promise<T | undefined> {
-  const marker = `${entry}.break`;
+async function makeOwner(path: string): Promise<void> {
   try {
-    await fs.writeFile(marker, '', { flag: 'wx' });
+    await fs.symlink('aiofs-owner', path);
   } catch (error) {
-    if (!isCode(error, 'EEXIST')) throw error;
-    const stat = await fs.stat(marker).catch(() => undefined);
-    if (stat && stat.mtimeMs + MARKER_STALE_MS < Date.now()) await unlinkIfPresent(marker);
-    return undefined;
+    if (!isCode(error, 'EPERM', 'ENOSYS', 'ENOTSUP', 'EOPNOTSUPP')) throw error;
+    await fs.mkdir(path);
   }
+}
+
+/** Removes `name` from the held entry: the owner, or a file a holder moved in. */
+async function removeInside(entry: HeldFolder, name: string): Promise<void> {
   try {
-    return await action();
-  } finally {
-    await unlinkIfPresent(marker);
+    await fs.unlink(entry.at(name));
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return;
+    if (!isCode(error, 'EISDIR', 'EPERM')) throw error;
+    await fs.rmdir(entry.at(name)).catch((again) => {
+      if (!isCode(again, 'ENOENT')) throw again;
+    });
   }
 }
 
@@ -240,87 +229,114 @@ async function unlinkIfPresent(file: string): Promise<void> {
   }
 }
 
+function missing(error: unknown): undefined {
+  if (isCode(error, 'ENOENT', 'ENOTDIR')) return undefined;
+  throw error;
+}
+
 export class LocalLock implements DriverLock {
+  /** Remove the empty folders on the way once released (the lock made them, or its file went). */
+  tidy: boolean;
+  private released = false;
+  /** Names this holder put inside its entry, removed with it. */
+  private readonly inside = new Set<string>();
+
   constructor(
     readonly path: string,
     readonly token: string,
-    private readonly entry: string,
+    /** Where the file is: its folder, held until the lock is released. */
+    readonly place: Place & { created: boolean },
+    private readonly entryName: string,
+    /** The lock's own entry, held: what is made in it can only land while the lock holds. */
+    readonly entry: HeldFolder,
     private readonly ttlMs: number,
     /** When the lease runs out by this holder's own account (renewals move it). */
     private expiresAt: number,
-    /** The entry's content is written (see `TakenLock`). */
-    private readonly ready: Promise<void>,
-    /** No symlink was on the way to `path` when the lock was taken. */
-    readonly wayChecked: boolean,
-  ) {}
+    private readonly paths: LocalPaths,
+  ) {
+    this.tidy = place.created;
+  }
+
+  /** The name of this holder's temp file beside the file (see `tempFor`). */
+  get temp(): string {
+    return tempFor(this.token);
+  }
 
   /**
-   * Whether the entry is still ours. Before `expiresAt` nobody can have broken it (breaking needs
-   * the expiry plus a grace on the same clock), so the disk is read only near it; past it the
-   * lease is over even if nobody broke the entry yet.
+   * Whether the lease still holds. Before `expiresAt` nobody can have broken it (breaking needs
+   * the expiry plus a grace on the same clock), so the disk is read only near it, and the clock
+   * is read again once that look is back; past it the lease is over even if nobody broke the
+   * entry yet.
    */
   async held(): Promise<boolean> {
-    if (!(await this.written())) return false;
-    const now = Date.now();
-    if (now < this.expiresAt - TRUST_MARGIN_MS) return true;
-    if (now >= this.expiresAt) return false;
-    return this.ours();
+    if (Date.now() < this.expiresAt - TRUST_MARGIN_MS) return true;
+    if (Date.now() >= this.expiresAt) return false;
+    return (await this.ours()) && Date.now() < this.expiresAt;
   }
 
   async renew(): Promise<boolean> {
-    if (!(await this.written())) return false;
     const started = Date.now();
-    if (started >= this.expiresAt) return false;
+    if (started >= this.expiresAt || this.released) return false;
     const touched = new Date(started);
     try {
-      // The entry itself, not what a symlink entry points to (nothing).
-      await fs.lutimes(this.entry, touched, touched);
+      // The owner itself, not what a symlink owner points to (nothing).
+      await fs.lutimes(this.ownerPath(), touched, touched);
     } catch (error) {
       if (isCode(error, 'ENOENT')) return false;
       throw error;
     }
-    // Checked after touching: if the entry is ours now, it was ours when touched (a broken entry
-    // never comes back).
-    if (!(await this.ours())) return false;
+    // The owner is in this holder's own entry: touching it worked, so it was ours then.
     this.expiresAt = started + this.ttlMs;
     return true;
   }
 
   async release(): Promise<void> {
-    const expiresAt = this.expiresAt;
+    if (this.released) return;
+    this.released = true;
     this.expiresAt = 0;
-    if (!(await this.written())) return; // its entry is already removed
-    // A young lease cannot have been broken (that needs its expiry plus a grace, on the same
-    // clock), and half a lease is far more than an unlink takes: remove it directly.
-    if (Date.now() < expiresAt - this.ttlMs / 2) {
-      await unlinkIfPresent(this.entry);
-      return;
-    }
-    // An old one may have been broken and replaced: remove it only if it is still ours, under
-    // the marker. A busy marker means another process is looking at the entry (or breaking it):
-    // retry shortly, then leave the entry to expire.
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const done = await underMarker(this.entry, async () => {
-        if (await this.ours()) await unlinkIfPresent(this.entry);
-        return true;
-      });
-      if (done) return;
-      await new Promise((resolve) => setTimeout(resolve, 5 + attempt * 5));
+    try {
+      // Whenever these land, they remove only what is this holder's, then an empty entry.
+      for (const name of this.inside) await removeInside(this.entry, name).catch(() => undefined);
+      await removeInside(this.entry, ownerName(this.token, this.ttlMs)).catch(() => undefined);
+      await fs.rmdir(this.place.folder.at(this.entryName)).catch(() => undefined);
+      if (this.tidy) await this.paths.removeEmptyFolders(this.place.folder.segments);
+    } finally {
+      letGo(this.entry);
+      letGo(this.place.folder);
     }
   }
 
-  private written(): Promise<boolean> {
-    return this.ready.then(
+  /**
+   * A path for `name` inside this holder's own entry: a file renamed or linked there lands only
+   * while the entry stands, that is while nobody has broken the lock (a removed folder takes no
+   * new names), and whoever breaks it removes what is there.
+   */
+  inEntry(name: string): string {
+    this.inside.add(name);
+    return this.entry.at(name);
+  }
+
+  /** Whether this holder's owner is still in its entry (so nobody broke it). */
+  async ours(): Promise<boolean> {
+    if (this.released) return false;
+    return fs.lstat(this.ownerPath()).then(
       () => true,
-      () => false,
+      (error) => {
+        if (isCode(error, 'ENOENT')) return false;
+        throw error;
+      },
     );
   }
 
-  private async ours(): Promise<boolean> {
-    if (!(await this.written())) return false;
-    const seen = await readEntry(this.entry);
-    return seen?.content?.token === this.token;
+  private ownerPath(): string {
+    return this.entry.at(ownerName(this.token, this.ttlMs));
   }
+}
+
+export function folderGone(path: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`ENOENT: the folder of '${path}' keeps being removed`), {
+    code: 'ENOENT',
+  });
 }
 
 /** Refuses to go on with a lock whose lease this process can no longer vouch for. */

@@ -1,28 +1,40 @@
-import { promises as fs } from 'node:fs';
-import * as nodePath from 'node:path';
-import { FileSystemError, lockLostError, type DriverLock, type FileStat } from '../../core';
+import type { promises as fs, Stats } from 'node:fs';
+import { promises as fsp } from 'node:fs';
+import { lockLostError } from '../../core';
 import { Lease } from '../../core/lease';
-import { createTemp, LocalDraft, writeAt } from './local-draft';
-import { assertHeld, type LocalLocks } from './local-lock';
-import { fsyncDir, isCode, type LocalPaths } from './local-paths';
+import { letGo, type HeldFolder } from './held-folder';
+import { createExclusive, writeAt } from './local-draft';
+import {
+  assertHeld,
+  folderGone,
+  LocalLock,
+  newToken,
+  tempFor,
+  type LocalLocks,
+} from './local-lock';
+import { isCode, lstatAt, type LocalPaths } from './local-paths';
 
 export interface WholeWriter {
   paths: LocalPaths;
   locks: LocalLocks;
   durable: boolean;
   lockTtlMs: number;
-  stat(path: string): Promise<FileStat | undefined>;
 }
 
 type Outcome = 'written' | 'locked' | 'exists';
 
 /**
- * `writeFile` in one go, with the steps that do not depend on each other overlapped: the temp
- * file is made under the root's internal folder while the lock is taken and the folders on the
- * way are checked (nothing is written near the target before that check), the lock's entry is
- * written along with the data, and it is released while the folder closes. A folder on another
- * disk than the root (a mount point) gets its temp file beside the target instead, as a `w`
- * handle's draft.
+ * Up to this size the data is written (and fsynced) into the temp file while the lock is taken:
+ * only the rename needs the lock, and a refused write wastes little. Bigger data waits for it.
+ */
+const WRITE_BEFORE_LOCK_BYTES = 1024 * 1024;
+
+/**
+ * `writeFile` in one go, with the steps that do not depend on each other overlapped: the walk to
+ * the file's folder (made when missing), then its lock taken while the temp file beside the
+ * target (named after the lock's token, so that whoever breaks the lock can fence it) is made,
+ * written and fsynced; then the lease checked, the rename, and the folder's fsync while the lock
+ * is released.
  */
 export async function writeWhole(
   w: WholeWriter,
@@ -30,90 +42,114 @@ export async function writeWhole(
   data: Buffer,
   exclusive: boolean,
 ): Promise<Outcome> {
-  const started = Date.now();
-  const [took, made] = await Promise.allSettled([
-    w.locks.take(path, w.lockTtlMs),
-    createTemp(w.paths, w.paths.internal('tmp', 'file')),
-  ]);
-  const taken = took.status === 'fulfilled' ? took.value : undefined;
-  if (!taken || made.status === 'rejected') {
-    if (made.status === 'fulfilled') await discard(made.value);
-    if (taken) await taken.lock.release();
+  const token = newToken();
+  const temp = tempFor(token);
+  const early = data.length <= WRITE_BEFORE_LOCK_BYTES;
+  for (let walk = 0; ; walk++) {
+    const started = Date.now();
+    const place = (await w.paths.place(path, true))!;
+    const [took, made] = await Promise.allSettled([
+      w.locks.takeAt(place, path, w.lockTtlMs, token),
+      early ? written(place.folder, temp, data, w.durable) : createExclusive(place.folder, temp),
+    ]);
+    const lock =
+      took.status === 'fulfilled' && took.value instanceof LocalLock ? took.value : undefined;
+    if (lock && made.status === 'fulfilled') {
+      const lease = new Lease(lock, w.lockTtlMs, started);
+      return commit(w, lock, lease, made.value, early ? undefined : data, exclusive);
+    }
+    if (made.status === 'fulfilled') await discard(place.folder, temp, made.value);
+    if (lock) await lock.release();
+    else letGo(place.folder);
     if (took.status === 'rejected') throw took.reason;
+    const gone =
+      took.value === 'gone' || (made.status === 'rejected' && isCode(made.reason, 'ENOENT'));
+    if (gone && walk < 8) continue;
+    if (gone) throw folderGone(path);
     if (made.status === 'rejected') throw made.reason;
     return 'locked';
   }
-  // Renews the lock should the write outlast a third of its TTL.
-  const lease = new Lease(taken.lock, w.lockTtlMs, started);
-  const temp = made.value;
-  let dir: fs.FileHandle | undefined;
-  let published = false;
-  try {
-    const target = taken.lock.wayChecked
-      ? w.paths.absolute(path)
-      : await w.paths.checked(path, false);
-    const folder = nodePath.dirname(target);
-    const [written, opened, existing] = await Promise.allSettled([
-      Promise.all([writeAt(temp.handle, 0, data), taken.ready]),
-      w.durable ? fs.open(folder, 'r') : Promise.resolve(undefined),
-      exclusive ? w.stat(path) : Promise.resolve(undefined),
-    ]);
-    // A folder that is missing yet is opened for its fsync once the rename has made it.
-    if (opened.status === 'fulfilled') dir = opened.value;
-    if (written.status === 'rejected') throw written.reason;
-    if (existing.status === 'rejected') throw existing.reason;
-    if (existing.value) return 'exists';
-    // After an fsync, which reports any write error, the temp file is renamed while still open
-    // and closed while its folder syncs; without one, the close (which may report it) comes first.
-    if (w.durable) await temp.handle.sync();
-    else await temp.handle.close();
-    await lease.settle();
-    if (lease.lost) throw lockLostError(path);
-    await assertHeld(taken.lock);
-    try {
-      published = await w.paths.renameInto(temp.temp, target);
-    } catch (error) {
-      if (!isCode(error, 'EXDEV')) throw error;
-      // A target on another disk than the root (a mount point): a temp file beside it.
-      await writeDraft(w, taken.lock, target, data);
-      return 'written';
-    }
-    if (!published) {
-      throw new FileSystemError('EIO', `The temp file of '${path}' vanished before its commit`, {
-        path,
-      });
-    }
-    if (w.durable) {
-      await Promise.all([
-        dir ? dir.sync() : fsyncDir(folder),
-        temp.handle.close().catch(() => undefined),
-      ]);
-    }
-    return 'written';
-  } finally {
-    if (!published) await discard(temp);
-    await Promise.all([dir?.close().catch(() => undefined), lease.release()]);
-  }
 }
 
-/** The way of a `w` handle: a draft beside the target, committed. */
-async function writeDraft(
-  w: WholeWriter,
-  lock: DriverLock,
-  target: string,
+/**
+ * The temp file made and `data` written into it, then fsynced when durable, else closed (either
+ * reports a write error).
+ */
+async function written(
+  folder: HeldFolder,
+  temp: string,
   data: Buffer,
-): Promise<void> {
-  const draft = await LocalDraft.create(w.paths, target, lock, 'empty', w.durable);
+  durable: boolean,
+): Promise<fs.FileHandle> {
+  const handle = await createExclusive(folder, temp);
   try {
-    await draft.write(0, data);
-    await draft.commit();
+    await writeAt(handle, 0, data);
+    if (durable) await handle.sync();
+    else await handle.close();
+    return handle;
   } catch (error) {
-    await draft.discard();
+    await discard(folder, temp, handle);
     throw error;
   }
 }
 
-async function discard(temp: { temp: string; handle: fs.FileHandle }): Promise<void> {
-  await temp.handle.close().catch(() => undefined);
-  await fs.unlink(temp.temp).catch(() => undefined);
+/** The rest of `writeWhole`, the lock held and the temp file open (`data`: still to write). */
+async function commit(
+  w: WholeWriter,
+  lock: LocalLock,
+  lease: Lease,
+  handle: fs.FileHandle,
+  data: Buffer | undefined,
+  exclusive: boolean,
+): Promise<Outcome> {
+  const { place } = lock;
+  let published = false;
+  try {
+    const [wrote, existing] = await Promise.allSettled([
+      data ? writeThenSync(handle, data, w.durable) : undefined,
+      exclusive
+        ? w.paths.following(place, lock.path, lstatAt).catch(missingAsUndefined)
+        : Promise.resolve(undefined),
+    ]);
+    if (wrote.status === 'rejected') throw wrote.reason;
+    if (existing.status === 'rejected') throw existing.reason;
+    if (existing.value?.isFile()) return 'exists';
+    // Without an fsync, the close (which may report a write error) comes before the rename.
+    if (!w.durable && data) await handle.close();
+    await lease.settle();
+    if (lease.lost) throw lockLostError(lock.path);
+    await assertHeld(lock);
+    try {
+      await fsp.rename(place.folder.at(lock.temp), place.folder.at(place.name));
+    } catch (error) {
+      // The temp file is gone: whoever broke the lock fenced this commit out.
+      if (isCode(error, 'ENOENT')) throw lockLostError(lock.path);
+      throw error;
+    }
+    published = true;
+    await Promise.all([
+      w.durable ? place.folder.sync() : undefined,
+      handle.close().catch(() => undefined),
+      lease.release(),
+    ]);
+    return 'written';
+  } finally {
+    if (!published) await discard(place.folder, lock.temp, handle);
+    await lease.release();
+  }
+}
+
+async function discard(folder: HeldFolder, temp: string, handle: fs.FileHandle): Promise<void> {
+  await handle.close().catch(() => undefined);
+  await fsp.unlink(folder.at(temp)).catch(() => undefined);
+}
+
+function missingAsUndefined(error: unknown): Stats | undefined {
+  if (isCode(error, 'ENOENT', 'ENOTDIR')) return undefined;
+  throw error;
+}
+
+async function writeThenSync(handle: fs.FileHandle, data: Buffer, durable: boolean) {
+  await writeAt(handle, 0, data);
+  if (durable) await handle.sync();
 }
