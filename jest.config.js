@@ -1,3 +1,5 @@
+const os = require('node:os');
+
 /** @type {import('jest').Config} */
 const common = {
   testEnvironment: 'node',
@@ -7,7 +9,12 @@ const common = {
   testTimeout: 30000,
 };
 
+// Most suites wait on servers, leases and child processes rather than on the CPU, so they run in
+// more workers than jest's default (one less than the cores: a single worker on 2 cores).
+const workers = Number(process.env.AIOFS_TEST_WORKERS) || Math.max(3, os.availableParallelism());
+
 module.exports = {
+  maxWorkers: workers,
   globalSetup: '<rootDir>/test/servers/global-setup.ts',
   globalTeardown: '<rootDir>/test/servers/global-teardown.ts',
   testTimeout: 30000,

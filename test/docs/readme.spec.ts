@@ -8,6 +8,7 @@ import { tsSnippets, type Snippet } from './snippets';
 
 const ROOT = nodePath.join(__dirname, '..', '..');
 const OUT = nodePath.join(__dirname, '.snippets');
+const JS = nodePath.join(OUT, 'js');
 const run = promisify(execFile);
 
 const documents: Array<[string, string]> = [
@@ -22,13 +23,13 @@ const documents: Array<[string, string]> = [
 
 /** A snippet as a module of this repository: `aiofs` is the library here, test servers stand in for the examples' hosts. */
 function materialise(snippet: Snippet, index: number): string {
+  // Relative, so that the emitted snippet finds the emitted library beside it.
+  const lib = (sub: string) =>
+    JSON.stringify(nodePath.relative(OUT, nodePath.join(ROOT, 'lib', sub)));
   let code = snippet.code
-    .replace(
-      /from 'aiofs\/health'/g,
-      `from ${JSON.stringify(nodePath.join(ROOT, 'lib', 'health'))}`,
-    )
-    .replace(/from 'aiofs\/http'/g, `from ${JSON.stringify(nodePath.join(ROOT, 'lib', 'http'))}`)
-    .replace(/from 'aiofs'/g, `from ${JSON.stringify(nodePath.join(ROOT, 'lib'))}`)
+    .replace(/from 'aiofs\/health'/g, `from ${lib('health')}`)
+    .replace(/from 'aiofs\/http'/g, `from ${lib('http')}`)
+    .replace(/from 'aiofs'/g, `from ${lib('')}`)
     .replace(
       /redis:\/\/localhost:6379(\/0)?/g,
       process.env.AIOFS_TEST_REDIS_URL ?? 'redis://127.0.0.1:1',
@@ -57,61 +58,74 @@ const snippets = documents.flatMap(([label, file]) => {
   }
 });
 
+/** Type-checks every snippet and emits it, with the library, as JavaScript: once for all of them. */
+function compile(files: string[]): { diagnostics: string[]; emitted: (file: string) => string } {
+  const config = ts.readConfigFile(nodePath.join(ROOT, 'tsconfig.json'), ts.sys.readFile);
+  const { options } = ts.parseJsonConfigFileContent(config.config, ts.sys, ROOT);
+  const program = ts.createProgram(files, {
+    ...options,
+    noUnusedLocals: false,
+    rootDir: ROOT,
+    outDir: JS,
+    declaration: false,
+    sourceMap: false,
+  });
+  const diagnostics = ts
+    .getPreEmitDiagnostics(program)
+    .filter((d) => d.file && files.includes(nodePath.resolve(d.file.fileName)))
+    .map((d) => {
+      const { line } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
+      const where = d.file!.text.split('\n')[0].slice(3);
+      return `${where} (+${line}): ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+    });
+  program.emit();
+  return {
+    diagnostics,
+    emitted: (file) => nodePath.join(JS, nodePath.relative(ROOT, file)).replace(/\.ts$/, '.js'),
+  };
+}
+
 describe('the code examples of the README and docs', () => {
   const files: string[] = [];
+  let compiled: ReturnType<typeof compile>;
   beforeAll(() => {
     rmSync(OUT, { recursive: true, force: true });
     mkdirSync(OUT, { recursive: true });
     snippets.forEach((s, i) => files.push(materialise(s, i)));
-  });
+    compiled = compile(files);
+  }, 120_000);
 
   test('there are examples', () => {
     expect(snippets.length).toBeGreaterThanOrEqual(10);
   });
 
   test('every example type-checks', () => {
-    const config = ts.readConfigFile(nodePath.join(ROOT, 'tsconfig.json'), ts.sys.readFile);
-    const { options } = ts.parseJsonConfigFileContent(config.config, ts.sys, ROOT);
-    const program = ts.createProgram(files, { ...options, noEmit: true, noUnusedLocals: false });
-    const diagnostics = ts
-      .getPreEmitDiagnostics(program)
-      .filter((d) => d.file && files.includes(nodePath.resolve(d.file.fileName)))
-      .map((d) => {
-        const { line } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
-        const where = d.file!.text.split('\n')[0].slice(3);
-        return `${where} (+${line}): ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
-      });
-    expect(diagnostics).toEqual([]);
-  }, 120_000);
+    expect(compiled.diagnostics).toEqual([]);
+  });
 
   test.each(snippets.map((s, i) => [s.where, i] as const))(
     '%s runs',
     async (_where, i) => {
       const cwd = mkdtempSync(nodePath.join(tmpdir(), 'aiofs-snippet-'));
       try {
-        const { stderr } = await run(
-          process.execPath,
-          ['-r', require.resolve('ts-node/register/transpile-only'), files[i]],
-          {
-            cwd,
-            env: {
-              ...process.env,
-              TS_NODE_PROJECT: nodePath.join(ROOT, 'tsconfig.json'),
-              AIOFS_URL: 'memory://',
-              AIOFS_CACHE_URL: 'memory://',
-              // the examples' Azure account is the test Azurite
-              AZURE_STORAGE_CONNECTION_STRING: process.env.AIOFS_TEST_AZURE_CONNECTION_STRING ?? '',
-              // the examples' S3 store is the test moto server, keys from the SDK's env chain
-              S3_ENDPOINT: process.env.AIOFS_TEST_S3_ENDPOINT ?? 'http://127.0.0.1:1',
-              AWS_REGION: 'us-east-1',
-              AWS_ACCESS_KEY_ID: 'aiofs-test',
-              AWS_SECRET_ACCESS_KEY: 'aiofs-test-secret',
-              // the SDK warns on stderr that its releases from 2027 need Node 22
-              AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-            },
-            timeout: 60_000,
+        const { stderr } = await run(process.execPath, [compiled.emitted(files[i])], {
+          cwd,
+          env: {
+            ...process.env,
+            AIOFS_URL: 'memory://',
+            AIOFS_CACHE_URL: 'memory://',
+            // the examples' Azure account is the test Azurite
+            AZURE_STORAGE_CONNECTION_STRING: process.env.AIOFS_TEST_AZURE_CONNECTION_STRING ?? '',
+            // the examples' S3 store is the test moto server, keys from the SDK's env chain
+            S3_ENDPOINT: process.env.AIOFS_TEST_S3_ENDPOINT ?? 'http://127.0.0.1:1',
+            AWS_REGION: 'us-east-1',
+            AWS_ACCESS_KEY_ID: 'aiofs-test',
+            AWS_SECRET_ACCESS_KEY: 'aiofs-test-secret',
+            // the SDK warns on stderr that its releases from 2027 need Node 22
+            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
           },
-        );
+          timeout: 60_000,
+        });
         expect(stderr.replace(/^.*ExperimentalWarning.*$/gm, '').trim()).toBe('');
       } finally {
         rmSync(cwd, { recursive: true, force: true });

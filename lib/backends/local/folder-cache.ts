@@ -15,6 +15,7 @@ const CAPACITY = 64;
 export class FolderCache {
   /** In order of use, the least recent first. */
   private readonly folders = new Map<string, SharedFolder>();
+  private closed = false;
 
   constructor(private readonly root: string) {}
 
@@ -36,7 +37,8 @@ export class FolderCache {
    * `folder` itself when it cannot be kept (the kernel names it otherwise, as under some mounts).
    */
   keep(rel: string, folder: DescriptorFolder): HeldFolder {
-    if (this.folders.has(rel) || !this.isAt(folder.fd, rel)) return folder;
+    // After close, a call still in flight keeps nothing: its folder is closed by the call itself.
+    if (this.closed || this.folders.has(rel) || !this.isAt(folder.fd, rel)) return folder;
     const shared = new SharedFolder(folder);
     this.folders.set(rel, shared);
     if (this.folders.size > CAPACITY) {
@@ -56,6 +58,7 @@ export class FolderCache {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const all = [...this.folders.values()];
     this.folders.clear();
     await Promise.all(all.map((shared) => shared.retire().catch(() => undefined)));

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import * as nodePath from 'node:path';
 import { createFileSystem, FileSystemError, type FileLikeSystem } from '../../../lib';
 import { swap, type SwapResult } from './support/swapper';
+import { recordFigure } from '../../support/figures';
 
 /*
  * A process that can write inside the root exchanges a folder of the root with a symlink to a
@@ -247,7 +248,7 @@ function report(label: string, tallies: Record<string, Tally>, swapped: SwapResu
     ([name, t]) => `${name}: ${t.attempts} tried, ${t.succeeded} ok, ${t.outsideReads} outside`,
   );
   const tried = Object.values(tallies).reduce((n, t) => n + t.attempts, 0);
-  console.log(
+  recordFigure(
     `${label} (${swapped.swapper}, ${swapped.swaps} swaps, ${tried} calls)\n${rows.join('\n')}`,
   );
 }

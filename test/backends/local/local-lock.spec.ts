@@ -220,9 +220,8 @@ describe('a holder whose lease ran out while a call of its was waiting', () => {
 });
 
 test('8 takers in a loop for 3 s: never two holders at once', async () => {
-  const takers = await Promise.all(
-    Array.from({ length: 8 }, async () => new LocalLocks(await LocalPaths.open(root))),
-  );
+  const opened = await Promise.all(Array.from({ length: 8 }, () => LocalPaths.open(root)));
+  const takers = opened.map((paths) => new LocalLocks(paths));
   const deadline = Date.now() + 3000;
   let holding = 0;
   let overlaps = 0;
@@ -243,6 +242,7 @@ test('8 takers in a loop for 3 s: never two holders at once', async () => {
       }
     }),
   );
+  await Promise.all(opened.map((paths) => paths.close()));
   expect({ overlaps }).toEqual({ overlaps: 0 });
   expect(taken).toBeGreaterThan(20);
   expect(readdirSync(root).filter((n) => n.startsWith('.aiofs'))).toEqual([]);

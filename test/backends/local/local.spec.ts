@@ -417,3 +417,29 @@ describe('local backend', () => {
     expect(error.code).toBe('ENOENT');
   });
 });
+
+describe('folder descriptors', () => {
+  const openDescriptors = () => readdirSync('/proc/self/fd').length;
+  const linux = existsSync('/proc/self/fd') ? test : test.skip;
+
+  linux(
+    'closing the file system while calls walk folders leaves no folder descriptor open',
+    async () => {
+      for (let round = 0; round < 30; round++) {
+        // Folders no call has walked yet, so every walk ends by offering its folder to the cache.
+        for (let i = 0; i < 40; i++)
+          mkdirSync(nodePath.join(root, `d${round}`, `a${i}`, 'b'), { recursive: true });
+        const before = openDescriptors();
+        const other = await createFileSystem({ backend: 'local', root });
+        const calls = Array.from({ length: 40 }, (_, i) =>
+          other.exists(`d${round}/a${i}/b/f.txt`).catch(() => undefined),
+        );
+        await new Promise((resolve) => setTimeout(resolve, round % 5));
+        await other.close();
+        await Promise.all(calls);
+        await new Promise((resolve) => setTimeout(resolve, 20)); // the last lets-go are not awaited
+        expect({ round, open: openDescriptors() }).toEqual({ round, open: before });
+      }
+    },
+  );
+});

@@ -5,6 +5,7 @@ import * as nodePath from 'node:path';
 import { BlockingIOError, createFileSystem, type FileLikeSystem } from '../../../lib';
 import { sleep } from '../../conformance/expect-error';
 import { ChildFs } from '../../support/child-fs';
+import { recordFigure } from '../../support/figures';
 
 /*
  * A (this process) appends 'a' to a shared file with a short lease; B (another process) appends
@@ -118,7 +119,7 @@ test(
 
     const final = (await fs.readFile('counter.txt')).toString();
     const seen = { a: final.split('a').length - 1, b: final.split('b').length - 1 };
-    console.log(
+    recordFigure(
       `A: ${a.ok} committed, ${a.lost} refused with BlockingIOError; B: ${b.ok} committed, ${b.failed} refused; file: ${final.length} appends`,
     );
     expect(a.other).toEqual([]);

@@ -156,6 +156,8 @@ describeRedis('redis: options and clients', () => {
       redisOptions: { connectTimeout: 1000 },
       clusterRetryStrategy: () => 200,
     });
+    const seen: Error[] = [];
+    cluster.on('error', (error: Error) => seen.push(error)); // the caller's client: its listener
     try {
       const fs = await createFileSystem({ backend: 'redis', client: cluster });
       for (const call of [() => fs.ping(), () => fs.ls()]) {
@@ -165,6 +167,7 @@ describeRedis('redis: options and clients', () => {
         expect(Date.now() - started).toBeLessThan(5000);
       }
       await fs.close();
+      expect(seen.length).toBeGreaterThan(0);
     } finally {
       cluster.disconnect();
     }

@@ -295,65 +295,67 @@ export function lockCases(ctx: Context): void {
       }
     });
 
-    (ctx.target.capabilities.crossProcess ? describe : describe.skip)('across OS processes', () => {
-      let child: ChildFs | undefined;
-      afterEach(async () => {
-        await child?.exit();
-        child = undefined;
-      });
-
-      test('a writer in another process blocks ours, and ours blocks it', async () => {
-        await ctx.fs.writeFile('f.txt', 'old');
-        child = await ChildFs.start(ctx.options);
-        await child.open('f.txt', 'w');
-        await child.write('from the child');
-        const error = await caught(ctx.fs.open('f.txt', 'r+'));
-        expect(error).toBeInstanceOf(BlockingIOError);
-        expect(await caught(ctx.fs.writeFile('f.txt', 'x'))).toBeInstanceOf(BlockingIOError);
-        expect((await ctx.fs.readFile('f.txt')).toString()).toBe('old');
-        await child.close();
-        expect((await ctx.fs.readFile('f.txt')).toString()).toBe('from the child');
-
-        const mine = await ctx.fs.open('f.txt', 'a');
-        const remote = await caught(child.open('f.txt', 'w'));
-        expect(
-          (remote as unknown as { remote: { name: string; code: string } }).remote,
-        ).toMatchObject({
-          name: 'BlockingIOError',
-          code: 'EWOULDBLOCK',
+    // Only stores that other processes can open have these cases (memory is one process's own).
+    if (ctx.target.capabilities.crossProcess)
+      describe('across OS processes', () => {
+        let child: ChildFs | undefined;
+        afterEach(async () => {
+          await child?.exit();
+          child = undefined;
         });
-        await mine.write('+parent');
-        await mine.close();
-        expect((await ctx.fs.readFile('f.txt')).toString()).toBe('from the child+parent');
-      }, 60_000);
 
-      test('lockTimeoutMs waits for a writer in another process', async () => {
-        child = await ChildFs.start(ctx.options);
-        await child.open('f.txt', 'x');
-        await child.write('child');
-        const c = child;
-        const closing = sleep(500).then(() => c.close());
-        const f = await ctx.fs.open('f.txt', 'r+', { lockTimeoutMs: 15_000 });
-        await closing;
-        expect((await f.read()).toString()).toBe('child');
-        await f.close();
-      }, 60_000);
+        test('a writer in another process blocks ours, and ours blocks it', async () => {
+          await ctx.fs.writeFile('f.txt', 'old');
+          child = await ChildFs.start(ctx.options);
+          await child.open('f.txt', 'w');
+          await child.write('from the child');
+          const error = await caught(ctx.fs.open('f.txt', 'r+'));
+          expect(error).toBeInstanceOf(BlockingIOError);
+          expect(await caught(ctx.fs.writeFile('f.txt', 'x'))).toBeInstanceOf(BlockingIOError);
+          expect((await ctx.fs.readFile('f.txt')).toString()).toBe('old');
+          await child.close();
+          expect((await ctx.fs.readFile('f.txt')).toString()).toBe('from the child');
 
-      test('a killed holder frees the path within one lease', async () => {
-        const ttl = Math.max(ctx.target.capabilities.minLockTtlMs, 1000);
-        const options = { ...ctx.options, lockTtlMs: ttl };
-        await ctx.fs.writeFile('f.txt', 'old');
-        child = await ChildFs.start(options);
-        await child.open('f.txt', 'w');
-        await child.write('never committed');
-        const killedAt = Date.now();
-        child.kill('SIGKILL');
-        const f = await ctx.fs.open('f.txt', 'r+', { lockTimeoutMs: ttl + 5000 });
-        expect(Date.now() - killedAt).toBeLessThanOrEqual(ttl + 1500);
-        expect((await f.read()).toString()).toBe('old');
-        await f.close();
-        expect(await ctx.fs.ls()).toEqual(['f.txt']);
-      }, 120_000);
-    });
+          const mine = await ctx.fs.open('f.txt', 'a');
+          const remote = await caught(child.open('f.txt', 'w'));
+          expect(
+            (remote as unknown as { remote: { name: string; code: string } }).remote,
+          ).toMatchObject({
+            name: 'BlockingIOError',
+            code: 'EWOULDBLOCK',
+          });
+          await mine.write('+parent');
+          await mine.close();
+          expect((await ctx.fs.readFile('f.txt')).toString()).toBe('from the child+parent');
+        }, 60_000);
+
+        test('lockTimeoutMs waits for a writer in another process', async () => {
+          child = await ChildFs.start(ctx.options);
+          await child.open('f.txt', 'x');
+          await child.write('child');
+          const c = child;
+          const closing = sleep(500).then(() => c.close());
+          const f = await ctx.fs.open('f.txt', 'r+', { lockTimeoutMs: 15_000 });
+          await closing;
+          expect((await f.read()).toString()).toBe('child');
+          await f.close();
+        }, 60_000);
+
+        test('a killed holder frees the path within one lease', async () => {
+          const ttl = Math.max(ctx.target.capabilities.minLockTtlMs, 1000);
+          const options = { ...ctx.options, lockTtlMs: ttl };
+          await ctx.fs.writeFile('f.txt', 'old');
+          child = await ChildFs.start(options);
+          await child.open('f.txt', 'w');
+          await child.write('never committed');
+          const killedAt = Date.now();
+          child.kill('SIGKILL');
+          const f = await ctx.fs.open('f.txt', 'r+', { lockTimeoutMs: ttl + 5000 });
+          expect(Date.now() - killedAt).toBeLessThanOrEqual(ttl + 1500);
+          expect((await f.read()).toString()).toBe('old');
+          await f.close();
+          expect(await ctx.fs.ls()).toEqual(['f.txt']);
+        }, 120_000);
+      });
   });
 }

@@ -1,5 +1,6 @@
 import type { E2EContext } from '../sample.e2e';
 import { abortDownload, abortUpload, getThenClose, multipart } from '../http-client';
+import { recordFigure } from '../../support/figures';
 
 const MiB = 1024 * 1024;
 
@@ -27,7 +28,7 @@ export function abortCases(ctx: E2EContext): void {
     const lockFree = async (path: string) =>
       eventually(async () => {
         const res = await ctx.http().put(`/files/${path}`).send('after');
-        if (res.status === 423) console.log(Date.now(), path, JSON.stringify(res.body));
+        if (res.status === 423) recordFigure(`${path} still locked: ${JSON.stringify(res.body)}`);
         expect([200, 201]).toContain(res.status);
       });
 
@@ -52,7 +53,7 @@ export function abortCases(ctx: E2EContext): void {
       if (ctx.target.uncommittedBlocks) {
         // the service's own, not aiofs's: dropped at the blob's next commit or after 7 days
         const staged = await ctx.target.uncommittedBlocks(ctx.env);
-        console.log(
+        recordFigure(
           `${ctx.target.name}: staged blocks after the cut uploads: ${staged.join(', ') || 'none'}`,
         );
       }

@@ -1,6 +1,7 @@
 import { Agent, request as httpRequest } from 'node:http';
 import type { E2EContext } from '../sample.e2e';
 import { send } from '../http-client';
+import { recordFigure } from '../../support/figures';
 
 /** Version `i`: its own bytes and its own size, so a body tells which version it is. */
 function version(i: number): Buffer {
@@ -155,7 +156,7 @@ export function raceCases(ctx: E2EContext): void {
         expect(body.equals(version(v))).toBe(true);
         if (ctx.target.validators && etags.get(etag!) !== v) mismatches++;
       }
-      console.log(
+      recordFigure(
         `${ctx.target.name}: ${seen.length} GETs while ${commits} versions were committed; ${versionsSeen.size} versions seen; ${mismatches} validator mismatches`,
       );
       expect(seen.length).toBeGreaterThanOrEqual(target);
