@@ -13,6 +13,7 @@ export default tseslint.config(
       'data/',
       '.cache/',
       '.aiofs-test/',
+      'test/docs/.snippets/',
     ],
   },
   js.configs.recommended,
