@@ -1,20 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { describeConformance } from './suite';
+import { describeRedisConformance } from './redis-store';
 
-describeConformance({
-  name: 'redis',
-  unavailable: () => process.env.AIOFS_TEST_REDIS_UNAVAILABLE,
-  newStore: async () => ({
-    backend: 'redis',
-    url: process.env.AIOFS_TEST_REDIS_URL!,
-    keyPrefix: `conformance:${randomBytes(6).toString('hex')}:`,
-  }),
-  capabilities: {
-    crossProcess: true,
-    sharedStore: true,
-    minLockTtlMs: 1,
-    fileAndFolderSameName: true,
-    bigFileBytes: 4 << 20,
-  },
-  invalidPaths: ['a:b', 'x{y', 'x}y'],
-});
+describeRedisConformance('redis', () => ({ url: process.env.AIOFS_TEST_REDIS_URL! }));

@@ -1,22 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import * as nodePath from 'node:path';
 import { Readable } from 'node:stream';
+import { freePort } from '../servers/child-server';
 
 const ROOT = nodePath.join(__dirname, '..', '..');
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** The sample app in its own OS process, as `npm start` runs it (transpiled on the fly). */
 export class SampleProcess {

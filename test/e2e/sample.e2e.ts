@@ -11,6 +11,7 @@ import { raceCases } from './cases/races.cases';
 import { uploadCases } from './cases/uploads.cases';
 import { CapturingLogger, startApp } from './start-app';
 import type { SampleTarget } from './targets';
+import { describeIfRunning } from '../support/describe-if-running';
 
 export type { SampleTarget } from './targets';
 
@@ -42,22 +43,7 @@ function binaryParser(
 }
 
 export function describeSampleE2E(target: SampleTarget): void {
-  const reason = target.unavailable?.();
-  if (reason) {
-    if (process.env.AIOFS_TEST_REQUIRE_ALL === '1') {
-      test(`sample e2e: ${target.name} can run`, () => {
-        throw new Error(
-          `${target.name}: ${reason} (AIOFS_TEST_REQUIRE_ALL=1 makes this a failure)`,
-        );
-      });
-    } else {
-      console.warn(`\n*** SKIPPING the sample e2e suite on ${target.name}: ${reason} ***\n`);
-      describe.skip(`sample e2e: ${target.name}`, () => test('skipped', () => undefined));
-    }
-    return;
-  }
-
-  describe(`sample e2e: ${target.name}`, () => {
+  describeIfRunning(`sample e2e: ${target.name}`, target.name, target.unavailable?.(), () => {
     let state:
       | {
           env: Record<string, string>;

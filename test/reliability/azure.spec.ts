@@ -1,16 +1,3 @@
-import { crashScenario } from './scenarios/crash';
-import { faultScenario } from './scenarios/faults';
-import { hostileScenario } from './scenarios/hostile';
-import { modelScenario } from './scenarios/model';
-import { processScenarios } from './scenarios/processes';
-import { describeTarget, TARGETS } from './targets';
+import { describeReliability } from './suite';
 
-const target = TARGETS['azure'];
-
-describeTarget(target, 'reliability: azure', () => {
-  processScenarios(target);
-  crashScenario(target);
-  faultScenario(target);
-  hostileScenario(target);
-  modelScenario(target);
-});
+describeReliability('azure');

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as nodePath from 'node:path';
 import type { FileSystemOptions } from '../../lib';
+import { describeIfRunning } from '../support/describe-if-running';
 
 /** A backend of the reliability suite, on the global setup's shared servers. */
 export interface ReliabilityTarget {
@@ -109,15 +110,5 @@ export const TARGETS: Record<ReliabilityTarget['name'], ReliabilityTarget> = {
 
 /** `describe` when the target's servers run; a loud skip, or a failure under AIOFS_TEST_REQUIRE_ALL=1. */
 export function describeTarget(target: ReliabilityTarget, name: string, body: () => void): void {
-  const reason = target.unavailable();
-  if (!reason) {
-    describe(name, body);
-  } else if (process.env.AIOFS_TEST_REQUIRE_ALL === '1') {
-    test(`${name} can run`, () => {
-      throw new Error(`${target.name}: ${reason} (AIOFS_TEST_REQUIRE_ALL=1 makes this a failure)`);
-    });
-  } else {
-    console.warn(`\n*** SKIPPING ${name}: ${reason} ***\n`);
-    describe.skip(name, () => test('skipped', () => undefined));
-  }
+  describeIfRunning(name, target.name, target.unavailable(), body);
 }

@@ -1,9 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import * as nodePath from 'node:path';
-import { freePort } from './azurite-server';
+import { ChildServer, freePort } from './child-server';
 import type { StartedServers } from './started-servers';
 
 const ROOT = nodePath.resolve(__dirname, '../..');
@@ -12,7 +11,6 @@ export const MOTO_REQUIREMENTS = nodePath.join(__dirname, 'moto', 'requirements.
 /** A private virtualenv inside the repository (git-ignored), never the machine's own moto. */
 export const MOTO_VENV = nodePath.join(ROOT, '.cache', 'moto-venv');
 const STAMP = nodePath.join(MOTO_VENV, '.aiofs-requirements.sha256');
-const START_TIMEOUT_MS = 30_000;
 const INSTALL_TIMEOUT_MS = 15 * 60_000;
 
 /** moto's keys are not checked; any pair works, and these are not secrets. */
@@ -66,14 +64,13 @@ export function ensureMoto(): string {
  * by serve.py: moto's own application and server, one write at a time (S3's atomic conditional
  * writes, which moto 5.2.5 does not make atomic across its threads).
  */
-export class MotoServer {
-  private child?: ChildProcess;
-  private exited?: Promise<void>;
-
+export class MotoServer extends ChildServer {
   private constructor(
-    readonly port: number,
+    port: number,
     private readonly binary: string,
-  ) {}
+  ) {
+    super('moto', port);
+  }
 
   static async start(): Promise<MotoServer> {
     const server = new MotoServer(await freePort(), ensureMoto());
@@ -85,18 +82,9 @@ export class MotoServer {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  get running(): boolean {
-    return this.child !== undefined;
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    this.child = undefined;
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.kill('SIGTERM');
-    await this.exited;
-    clearTimeout(timer);
+  /** Stops the process (its data goes with it). */
+  stop(): Promise<void> {
+    return this.halt();
   }
 
   /** Stops it, then starts it again on the same port (empty: moto keeps its data in memory). */
@@ -105,43 +93,11 @@ export class MotoServer {
     await this.launch();
   }
 
-  async launch(): Promise<void> {
-    if (this.child) return;
-    const child = spawn(this.binary, [SERVE, '127.0.0.1', String(this.port)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+  launch(): Promise<void> {
+    return this.spawnUntilAnswering(this.binary, [SERVE, '127.0.0.1', String(this.port)], {
       env: { ...process.env, MOTO_CALL_RESET_API: 'false' },
     });
-    this.child = child;
-    let output = '';
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-2000);
-    };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    const killOnExit = () => child.kill('SIGKILL');
-    process.once('exit', killOnExit);
-    void this.exited.then(() => process.removeListener('exit', killOnExit));
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    while (!(await answers(this.port))) {
-      if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
-        await this.stop();
-        throw new Error(`moto did not start on port ${this.port}: ${output.trim() || 'no output'}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
   }
-}
-
-function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 /** The global setup's moto server: its endpoint, or why it could not start. */

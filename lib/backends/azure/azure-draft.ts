@@ -1,10 +1,8 @@
 import type { BlockBlobClient } from '@azure/storage-blob';
-import { FileSystemError, lockLostError, type Draft } from '../../core';
 import { isConditionFailed, isNotFound } from './azure-errors';
 import type { AzureLock } from './azure-lock';
 import { loadBase, readBase, type BaseVersion } from './base-version';
-import { BufferPool } from '../object-store/buffer-pool';
-import { Overlay } from '../object-store/overlay';
+import { OverlayDraft } from '../object-store/overlay-draft';
 import {
   BLOCK_BYTES,
   DEFAULT_ID_BYTES,
@@ -26,28 +24,22 @@ import {
  * committed on the condition that the blob is still the version the draft started from: atomic for
  * readers, and refused if another writer got in.
  */
-export class AzureDraft implements Draft {
-  private readonly pool = new BufferPool(BLOCK_BYTES, STAGE_CONCURRENCY + 1);
-  private readonly overlay: Overlay;
-  private readonly stager: Stager;
+export class AzureDraft extends OverlayDraft {
+  protected readonly transfers: Stager;
   /** Blocks this draft staged early; each still holds the content of its range. */
   private staged: PlacedBlock[] = [];
   private lastBlockMerged = false;
-  private finished = false;
 
   private constructor(
     private readonly blob: BlockBlobClient,
-    private readonly lock: AzureLock,
+    lock: AzureLock,
     private readonly base: BaseVersion,
     private readonly idBytes: number,
     private readonly reusable: PlacedBlock[],
-    /** False for a sequential draft: its bytes live in the tail until staged, nowhere else. */
     keepsCopy: boolean,
   ) {
-    this.overlay = new Overlay(base.size, this.pool, keepsCopy, (position, out) =>
-      readBase(blob, base, position, out, lock.path),
-    );
-    this.stager = new Stager(blob, this.pool);
+    super('azure', lock, base.size, BLOCK_BYTES, STAGE_CONCURRENCY, keepsCopy);
+    this.transfers = new Stager(blob, this.pool);
   }
 
   static async create(
@@ -69,57 +61,28 @@ export class AzureDraft implements Draft {
     );
   }
 
-  get size(): number {
-    return this.overlay.length;
+  protected readBase(position: number, out: Buffer): Promise<void> {
+    return readBase(this.blob, this.base, position, out, this.lock.path);
   }
 
-  async read(position: number, length: number): Promise<Buffer> {
-    this.assertCopy('read', position === this.size);
-    return this.overlay.content(position, Math.max(0, Math.min(length, this.size - position)));
+  protected isConditionFailed(error: unknown): boolean {
+    return isConditionFailed(error);
   }
 
-  async write(position: number, data: Buffer): Promise<void> {
-    this.assertCopy('write before its end', position === this.size);
-    const end = position + data.length;
-    if (position >= this.size) await this.mergeSmallLastBlock();
-    this.staged = this.staged.filter((b) => b.end <= position || b.start >= end);
-    await this.overlay.write(position, data);
-    await this.stageFullBlocks();
+  protected forgetStaged(start: number, end: number): void {
+    this.staged = this.staged.filter((b) => b.end <= start || b.start >= end);
   }
 
-  async truncate(size: number): Promise<void> {
-    this.assertCopy('truncate', size === this.size);
-    if (size < this.size) this.staged = this.staged.filter((b) => b.end <= size);
-    await this.overlay.truncate(size);
-  }
-
-  async commit(): Promise<void> {
-    if (this.finished) return;
-    await this.stager.drain();
-    if (!(await this.lock.renew())) throw lockLostError(this.lock.path);
+  protected async commitContent(): Promise<void> {
     const conditions = this.base.etag ? { ifMatch: this.base.etag } : { ifNoneMatch: '*' };
     const kept = this.keptBlocks();
-    try {
-      if (kept.length === 0 && this.size <= BLOCK_BYTES) {
-        const data = await this.overlay.content(0, this.size);
-        await this.blob.upload(data, data.length, { conditions });
-      } else {
-        const ids = await this.stageGaps(kept);
-        await this.blob.commitBlockList(ids, { conditions });
-      }
-    } catch (error) {
-      if (isConditionFailed(error)) throw lockLostError(this.lock.path);
-      throw error;
+    if (kept.length === 0 && this.size <= BLOCK_BYTES) {
+      const data = await this.overlay.content(0, this.size);
+      await this.blob.upload(data, data.length, { conditions });
+    } else {
+      const ids = await this.stageGaps(kept);
+      await this.blob.commitBlockList(ids, { conditions });
     }
-    this.finished = true;
-    await this.overlay.dispose();
-  }
-
-  async discard(): Promise<void> {
-    this.finished = true;
-    await this.stager.settle();
-    await this.overlay.dispose();
-    if (this.base.etag === undefined) await this.dropUncommitted();
   }
 
   /**
@@ -128,7 +91,8 @@ export class AzureDraft implements Draft {
    * commit. Deleting a blob that has no committed version removes them. The blob of a file that
    * exists keeps them until its next commit, which drops them: no call can do it sooner.
    */
-  private async dropUncommitted(): Promise<void> {
+  protected async dropUploads(): Promise<void> {
+    if (this.base.etag !== undefined) return;
     // Under our lock no aiofs writer commits; the check keeps a version committed by anyone else.
     const committed = await this.blob.getProperties().then(
       () => true,
@@ -159,7 +123,7 @@ export class AzureDraft implements Draft {
     for (const block of [...kept, { id: '', start: this.size, end: this.size }]) {
       for (let from = at; from < block.start; from += BLOCK_BYTES) {
         const id = newBlockId(this.idBytes);
-        await this.stager.add(
+        await this.transfers.add(
           id,
           await this.overlay.content(from, Math.min(BLOCK_BYTES, block.start - from)),
         );
@@ -168,7 +132,7 @@ export class AzureDraft implements Draft {
       if (block.id) ids.push(block.id);
       at = block.end;
     }
-    await this.stager.drain();
+    await this.transfers.drain();
     return ids;
   }
 
@@ -176,7 +140,7 @@ export class AzureDraft implements Draft {
    * Before the first write at the end: a small last block of the base is taken into the overlay, so
    * that appends fill it up instead of adding one small block per session.
    */
-  private async mergeSmallLastBlock(): Promise<void> {
+  protected async beforeAppend(): Promise<void> {
     if (this.lastBlockMerged) return;
     this.lastBlockMerged = true;
     const last = this.reusable.at(-1);
@@ -194,25 +158,14 @@ export class AzureDraft implements Draft {
     await this.overlay.absorb(last.start);
   }
 
-  /** A sequential draft has no copy to read back: the facade never asks it to. */
-  private assertCopy(operation: string, harmless: boolean): void {
-    if (!this.overlay.keepsCopy && !harmless) {
-      throw new FileSystemError(
-        'EIO',
-        `A sequential azure draft of '${this.lock.path}' cannot ${operation}`,
-        { path: this.lock.path },
-      );
-    }
-  }
-
   /** Stages every full block from `stageFrom` whose bytes are all known (ours or past the base). */
-  private async stageFullBlocks(): Promise<void> {
+  protected async stageFull(): Promise<void> {
     for (;;) {
       const next = await this.overlay.takeFull(BLOCK_BYTES);
       if (!next) return;
       const id = newBlockId(this.idBytes);
       this.staged.push({ id, start: next.start, end: next.end });
-      await this.stager.add(id, next.bytes);
+      await this.transfers.add(id, next.bytes);
     }
   }
 }

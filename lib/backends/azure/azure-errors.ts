@@ -4,6 +4,10 @@ import {
   FileNotFoundError,
   FileSystemError,
 } from '../../core';
+import {
+  accessRefusedError,
+  NETWORK_CODES as SHARED_NETWORK_CODES,
+} from '../object-store/store-errors';
 
 interface ErrorShape {
   name?: unknown;
@@ -11,19 +15,8 @@ interface ErrorShape {
   statusCode?: unknown;
 }
 
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'ESOCKETTIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'REQUEST_SEND_ERROR',
-]);
+/** The SDK's own code for a request it could not send, beside the shared network codes. */
+const NETWORK_CODES = new Set([...SHARED_NETWORK_CODES, 'REQUEST_SEND_ERROR']);
 
 export function statusOf(error: unknown): number | undefined {
   const status = (error as ErrorShape | undefined)?.statusCode;
@@ -94,11 +87,8 @@ export function translateAzureError(
   }
   const status = statusOf(error);
   if (status === 401 || status === 403) {
-    return new FileSystemError(
-      'EACCES',
-      `Azure refused access to ${where}${path ? ` for '${path}'` : ''}: ${reasonOf(error)}; check the credential and its permissions`,
-      { path, cause: error },
-    );
+    const check = 'the credential and its permissions';
+    return accessRefusedError('Azure', where, path, reasonOf(error), check, error);
   }
   if (path && isNotFound(error)) return new FileNotFoundError(path, { cause: error });
   if (path && isLeaseConflict(error)) return new BlockingIOError(path, { cause: error });

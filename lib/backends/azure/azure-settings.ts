@@ -1,4 +1,5 @@
 import { checkLockTtl, InvalidArgumentError } from '../../core';
+import { describe, httpUrl, optionalBoolean } from '../object-store/option-values';
 import type { AzureFileSystemOptions } from './azure-options';
 
 /** Azure leases last 15 to 60 s. */
@@ -88,13 +89,8 @@ function checkConnectionString(options: AzureFileSystemOptions): string {
 }
 
 function checkAccountUrl(value: unknown, credential: unknown): AzureSource {
-  let url: URL | undefined;
-  try {
-    url = typeof value === 'string' ? new URL(value) : undefined;
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || !url.hostname) {
+  const url = httpUrl(value);
+  if (!url) {
     throw new InvalidArgumentError(
       `accountUrl must be an http(s) URL like 'https://<account>.blob.core.windows.net', not ${typeof value === 'string' ? 'that string' : describe(value)}`,
     );
@@ -175,13 +171,6 @@ function checkContainer(options: AzureFileSystemOptions, source: AzureSource): s
   return name;
 }
 
-function optionalBoolean(name: string, value: unknown): boolean | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'boolean')
-    throw new InvalidArgumentError(`${name} must be a boolean, not ${describe(value)}`);
-  return value;
-}
-
 function wholeNumber(name: string, value: unknown, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
@@ -190,11 +179,4 @@ function wholeNumber(name: string, value: unknown, min: number, max: number): nu
     );
   }
   return value;
-}
-
-/** The kind of a value, never its content (it may be a secret). */
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'string') return value === '' ? 'an empty string' : 'that string';
-  return typeof value;
 }

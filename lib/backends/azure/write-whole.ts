@@ -1,7 +1,6 @@
 import type { ContainerClient } from '@azure/storage-blob';
-import { lockLostError } from '../../core';
 import { isConditionFailed, isNotFound } from './azure-errors';
-import { whileHeld } from '../object-store/keep-alive';
+import { putUnderLock } from '../object-store/put-under-lock';
 import { acquireLock } from './azure-lock';
 import { BLOCK_BYTES, STAGE_CONCURRENCY } from './blocks';
 
@@ -24,17 +23,14 @@ export async function writeWhole(
 ): Promise<'written' | 'locked' | 'exists'> {
   const lock = await acquireLock(container, path, ttlMs);
   if (!lock) return 'locked';
-  // A refused renewal means another writer may hold the path now: stop sending at once.
-  return whileHeld(lock, ttlMs, async (abortSignal) => {
-    const blob = container.getBlockBlobClient(path);
-    const etag = await blob.getProperties().then(
-      (props) => props.etag,
-      (error: unknown) => (isNotFound(error) ? undefined : Promise.reject(error)),
-    );
-    if (exclusive && etag) return 'exists';
-    const conditions = etag ? { ifMatch: etag } : { ifNoneMatch: '*' };
-    if (abortSignal.aborted) throw lockLostError(path);
-    try {
+  const blob = container.getBlockBlobClient(path);
+  return putUnderLock(lock, ttlMs, exclusive, {
+    currentEtag: () =>
+      blob.getProperties().then(
+        (props) => props.etag,
+        (error: unknown) => (isNotFound(error) ? undefined : Promise.reject(error)),
+      ),
+    put: async (conditions, abortSignal) => {
       if (data.length <= SINGLE_PUT_BYTES) {
         await blob.upload(data, data.length, { conditions, abortSignal });
       } else {
@@ -45,11 +41,7 @@ export async function writeWhole(
           abortSignal,
         });
       }
-    } catch (error) {
-      // Another client wrote the blob while we held its lease.
-      if (isConditionFailed(error)) throw lockLostError(path);
-      throw error;
-    }
-    return 'written';
+    },
+    isConditionFailed,
   });
 }

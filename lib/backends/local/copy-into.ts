@@ -1,6 +1,7 @@
 import { constants, promises as fs } from 'node:fs';
 import type { HeldFolder } from './held-folder';
-import { createExclusive, writeAt } from './local-draft';
+import { writeAt } from '../positioned-io';
+import { createExclusive } from './local-draft';
 
 /** A sparse file is copied in chunks this big, and written a page at a time where not zeros. */
 const CHUNK = 1024 * 1024;

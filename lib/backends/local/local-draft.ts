@@ -1,5 +1,6 @@
 import { constants, promises as fs } from 'node:fs';
 import { lockLostError, type Draft } from '../../core';
+import { readAt, writeAt } from '../positioned-io';
 import { copyInto } from './copy-into';
 import type { HeldFolder } from './held-folder';
 import { assertHeld, type LocalLock } from './local-lock';
@@ -7,55 +8,6 @@ import { isCode, type Place } from './local-paths';
 
 /** A new file, created here or not at all: `O_EXCL` never follows a symlink at the name. */
 const CREATE_FLAGS = constants.O_RDWR | constants.O_CREAT | constants.O_EXCL;
-
-/** Positioned read of up to `length` bytes (fewer at the end of the file). */
-export async function readAt(
-  handle: fs.FileHandle,
-  position: number,
-  length: number,
-): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(length);
-  const filled = await readInto(handle, buffer, 0, position);
-  return filled === length ? buffer : buffer.subarray(0, filled);
-}
-
-/** Fills `buffer` from `offset` on with the bytes at `position`; the end it reached. */
-export async function readInto(
-  handle: fs.FileHandle,
-  buffer: Buffer,
-  offset: number,
-  position: number,
-): Promise<number> {
-  let filled = offset;
-  while (filled < buffer.length) {
-    const { bytesRead } = await handle.read(
-      buffer,
-      filled,
-      buffer.length - filled,
-      position + filled - offset,
-    );
-    if (bytesRead === 0) break;
-    filled += bytesRead;
-  }
-  return filled;
-}
-
-export async function writeAt(
-  handle: fs.FileHandle,
-  position: number,
-  data: Buffer,
-): Promise<void> {
-  let written = 0;
-  while (written < data.length) {
-    const { bytesWritten } = await handle.write(
-      data,
-      written,
-      data.length - written,
-      position + written,
-    );
-    written += bytesWritten;
-  }
-}
 
 /** Opens `name` in `folder` for writing, creating it; never through a symlink. */
 export function createExclusive(folder: HeldFolder, name: string): Promise<fs.FileHandle> {

@@ -15,7 +15,8 @@ import {
   type StorageDriver,
 } from '../../core';
 import { copyInto } from './copy-into';
-import { LocalDraft, publish, readAt } from './local-draft';
+import { readAt } from '../positioned-io';
+import { LocalDraft, publish } from './local-draft';
 import { assertHeld, COMING, GOING, isLocalLock, LocalLocks, type LocalLock } from './local-lock';
 import { isCode, lstatAt, type LocalPaths, type Place } from './local-paths';
 import { readRange } from './read-range';

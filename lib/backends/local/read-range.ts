@@ -1,6 +1,6 @@
 import type { promises as fs } from 'node:fs';
 import { clampRange, type ResolvedRange } from '../../core';
-import { readInto } from './local-draft';
+import { readInto } from '../positioned-io';
 
 /** What the first read asks for while the file's size is still unknown. */
 const FIRST_READ = 64 * 1024;

@@ -3,7 +3,8 @@ import { promises as fsp } from 'node:fs';
 import { lockLostError } from '../../core';
 import { Lease } from '../../core/lease';
 import { letGo, type HeldFolder } from './held-folder';
-import { createExclusive, writeAt } from './local-draft';
+import { writeAt } from '../positioned-io';
+import { createExclusive } from './local-draft';
 import {
   assertHeld,
   folderGone,

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   clampRange,
@@ -11,17 +11,13 @@ import {
   type ResolvedRange,
   type StorageDriver,
 } from '../../core';
+import { ProcessLocks } from '../process-locks';
 import { GrowableBuffer } from './growable-buffer';
 
 interface Entry {
   data: Buffer;
   modifiedAt: Date;
   etag: string;
-}
-
-interface LockEntry {
-  token: string;
-  expiresAt: number;
 }
 
 const STREAM_CHUNK = 64 * 1024;
@@ -32,26 +28,10 @@ export class MemoryDriver implements StorageDriver {
   readonly pathRules = {};
   readonly location = 'memory';
   private readonly files = new Map<string, Entry>();
-  private readonly locks = new Map<string, LockEntry>();
+  private readonly locks = new ProcessLocks();
 
   async lock(path: string, ttlMs: number): Promise<DriverLock | undefined> {
-    const held = this.locks.get(path);
-    if (held && held.expiresAt > Date.now()) return undefined;
-    const token = randomBytes(16).toString('hex');
-    this.locks.set(path, { token, expiresAt: Date.now() + ttlMs });
-    return {
-      path,
-      token,
-      renew: async () => {
-        const current = this.locks.get(path);
-        if (current?.token !== token || current.expiresAt <= Date.now()) return false;
-        current.expiresAt = Date.now() + ttlMs;
-        return true;
-      },
-      release: async () => {
-        if (this.locks.get(path)?.token === token) this.locks.delete(path);
-      },
-    };
+    return this.locks.acquire(path, ttlMs);
   }
 
   async stat(path: string): Promise<FileStat | undefined> {
@@ -151,9 +131,6 @@ export class MemoryDriver implements StorageDriver {
   }
 
   private assertHolder(lock: DriverLock): void {
-    const held = this.locks.get(lock.path);
-    if (held?.token !== lock.token || held.expiresAt <= Date.now()) {
-      throw lockLostError(lock.path);
-    }
+    if (!this.locks.holds(lock)) throw lockLostError(lock.path);
   }
 }

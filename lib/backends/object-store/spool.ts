@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as nodePath from 'node:path';
+import { readInto, writeAt } from '../positioned-io';
 
 /**
  * A private temp file (in os.tmpdir) holding a draft's own writes at their positions, so that a
@@ -13,34 +14,13 @@ export class Spool {
   private opening?: Promise<fs.FileHandle>;
 
   async write(position: number, data: Buffer): Promise<void> {
-    const handle = await this.open();
-    let written = 0;
-    while (written < data.length) {
-      const { bytesWritten } = await handle.write(
-        data,
-        written,
-        data.length - written,
-        position + written,
-      );
-      written += bytesWritten;
-    }
+    await writeAt(await this.open(), position, data);
   }
 
   /** Exactly `length` bytes; what was never written reads as zeros. */
   async read(position: number, length: number): Promise<Buffer> {
     const buffer = Buffer.alloc(length);
-    if (!this.handle) return buffer;
-    let filled = 0;
-    while (filled < length) {
-      const { bytesRead } = await this.handle.read(
-        buffer,
-        filled,
-        length - filled,
-        position + filled,
-      );
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
+    if (this.handle) await readInto(this.handle, buffer, 0, position);
     return buffer;
   }
 

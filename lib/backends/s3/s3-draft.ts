@@ -1,6 +1,5 @@
-import { FileSystemError, lockLostError, type Draft, type DriverLock } from '../../core';
-import { BufferPool } from '../object-store/buffer-pool';
-import { Overlay } from '../object-store/overlay';
+import { FileSystemError, lockLostError, type DriverLock } from '../../core';
+import { OverlayDraft } from '../object-store/overlay-draft';
 import { Uploads } from '../object-store/uploads';
 import { isConditionFailed, isNotFoundError, type S3Api, type WriteCondition } from './s3-api';
 import {
@@ -40,23 +39,19 @@ interface UploadedPart {
  * the version the draft started from: nothing is visible before, and a writer that lost its lock
  * cannot overwrite a newer commit.
  */
-export class S3Draft implements Draft {
-  private readonly pool = new BufferPool(PART_BYTES, UPLOAD_CONCURRENCY + 1);
-  private readonly uploads = new Uploads(UPLOAD_CONCURRENCY, this.pool);
-  private readonly overlay: Overlay;
+export class S3Draft extends OverlayDraft {
+  protected readonly transfers = new Uploads(UPLOAD_CONCURRENCY, this.pool);
   /** Parts uploaded early, in content order; each still holds the content of its range. */
   private early: UploadedPart[] = [];
   private nextNumber = 0;
   private multipart?: Promise<string>;
   private smallBaseMerged = false;
-  private finished = false;
 
   private constructor(
     private readonly api: S3Api,
     private readonly key: string,
-    private readonly lock: DriverLock,
+    lock: DriverLock,
     private readonly base: BaseVersion,
-    /** False for a sequential draft: its bytes live in the tail until uploaded, nowhere else. */
     keepsCopy: boolean,
     /**
      * How the commit is fenced: conditioned (`store`), conditioned and the ETag compared just
@@ -65,9 +60,7 @@ export class S3Draft implements Draft {
      */
     private readonly fence: 'none' | 'store' | 'checked',
   ) {
-    this.overlay = new Overlay(base.size, this.pool, keepsCopy, (position, out) =>
-      this.readBase(position, out),
-    );
+    super('s3', lock, base.size, PART_BYTES, UPLOAD_CONCURRENCY, keepsCopy);
   }
 
   static async create(
@@ -83,72 +76,38 @@ export class S3Draft implements Draft {
     return new S3Draft(api, key, lock, base, !sequential, fence);
   }
 
-  get size(): number {
-    return this.overlay.length;
+  protected isConditionFailed(error: unknown): boolean {
+    return isConditionFailed(error);
   }
 
-  async read(position: number, length: number): Promise<Buffer> {
-    this.assertCopy('read', position === this.size);
-    return this.overlay.content(position, Math.max(0, Math.min(length, this.size - position)));
+  protected forgetStaged(start: number, end: number): void {
+    if (this.early.some((p) => p.end > start && p.start < end)) this.dropEarly();
   }
 
-  async write(position: number, data: Buffer): Promise<void> {
-    this.assertCopy('write before its end', position === this.size);
-    const end = position + data.length;
-    if (position >= this.size) await this.mergeSmallBase();
-    if (this.early.some((p) => p.end > position && p.start < end)) this.dropEarly();
-    await this.overlay.write(position, data);
-    await this.uploadFullParts();
-  }
-
-  async truncate(size: number): Promise<void> {
-    this.assertCopy('truncate', size === this.size);
-    if (size < this.size && this.early.some((p) => p.end > size)) this.dropEarly();
-    await this.overlay.truncate(size);
-  }
-
-  async commit(): Promise<void> {
-    if (this.finished) return;
-    await this.uploads.drain();
-    // Fence: the lock must still be ours now (it is renewed for a whole TTL from here on).
-    if (!(await this.lock.renew())) throw lockLostError(this.lock.path);
+  protected async commitContent(): Promise<void> {
     const condition: WriteCondition =
       this.fence === 'none'
         ? undefined
         : this.base.etag
           ? { ifMatch: this.base.etag }
           : { ifNoneMatch: '*' };
-    try {
-      const copyable = this.overlay.untouchedBase();
-      if (this.early.length === 0 && this.size <= PART_BYTES) {
-        const data = await this.overlay.content(0, this.size);
-        await this.api.put(this.key, data, condition);
-        await this.discardUpload();
-      } else {
-        const parts = await this.uploadRest(copyable);
-        if (this.fence === 'checked' && (await this.api.head(this.key))?.etag !== this.base.etag) {
-          throw lockLostError(this.lock.path);
-        }
-        await this.api.completeMultipart(this.key, await this.uploadId(), parts, condition);
+    const copyable = this.overlay.untouchedBase();
+    if (this.early.length === 0 && this.size <= PART_BYTES) {
+      const data = await this.overlay.content(0, this.size);
+      await this.api.put(this.key, data, condition);
+      await this.dropUploads();
+    } else {
+      const parts = await this.uploadRest(copyable);
+      if (this.fence === 'checked' && (await this.api.head(this.key))?.etag !== this.base.etag) {
+        throw lockLostError(this.lock.path);
       }
-    } catch (error) {
-      if (isConditionFailed(error)) throw lockLostError(this.lock.path);
-      throw error;
+      await this.api.completeMultipart(this.key, await this.uploadId(), parts, condition);
     }
-    this.finished = true;
     this.multipart = undefined;
-    await this.overlay.dispose();
-  }
-
-  async discard(): Promise<void> {
-    this.finished = true;
-    await this.uploads.settle();
-    await this.overlay.dispose();
-    await this.discardUpload();
   }
 
   /** Aborts the multipart upload, if one was started (its parts are deleted with it). */
-  private async discardUpload(): Promise<void> {
+  protected async dropUploads(): Promise<void> {
     const multipart = this.multipart;
     this.multipart = undefined;
     const uploadId = await multipart?.catch(() => undefined);
@@ -208,7 +167,7 @@ export class S3Draft implements Draft {
     const done: Array<{ number: number; etag: string }> = [];
     for (const { number, part } of numbered) {
       if (part.kind === 'copy') {
-        await this.uploads.add(Buffer.alloc(0), async () => {
+        await this.transfers.add(Buffer.alloc(0), async () => {
           try {
             const etag = await this.api.copyPart(
               this.key,
@@ -228,12 +187,12 @@ export class S3Draft implements Draft {
         });
       } else {
         const data = await this.overlay.content(part.start, part.end - part.start);
-        await this.uploads.add(data, async (bytes) => {
+        await this.transfers.add(data, async (bytes) => {
           done.push({ number, etag: await this.api.uploadPart(this.key, uploadId, number, bytes) });
         });
       }
     }
-    await this.uploads.drain();
+    await this.transfers.drain();
     for (const p of this.early) done.push({ number: p.number, etag: p.etag! });
     return done.sort((a, b) => a.number - b.number);
   }
@@ -256,7 +215,7 @@ export class S3Draft implements Draft {
    * Before the first write at the end of a base smaller than a part: the base is taken into the
    * overlay, so that the first uploaded part can start at 0 (S3 parts but the last are ≥ 5 MiB).
    */
-  private async mergeSmallBase(): Promise<void> {
+  protected async beforeAppend(): Promise<void> {
     if (this.smallBaseMerged) return;
     this.smallBaseMerged = true;
     const { baseLimit, stageFrom, length, written } = this.overlay;
@@ -266,7 +225,7 @@ export class S3Draft implements Draft {
   }
 
   /** Uploads every full part from `stageFrom` whose bytes are all known (ours or past the base). */
-  private async uploadFullParts(): Promise<void> {
+  protected async stageFull(): Promise<void> {
     while (this.overlay.fullReady(PART_BYTES)) {
       if (this.nextNumber === 0) {
         this.nextNumber = this.overlay.stageFrom === 0 ? 1 : PREFIX_PART_NUMBERS + 1;
@@ -275,7 +234,7 @@ export class S3Draft implements Draft {
       const next = (await this.overlay.takeFull(PART_BYTES))!;
       const part: UploadedPart = { number: this.nextNumber++, start: next.start, end: next.end };
       this.early.push(part);
-      await this.uploads.add(next.bytes, async (data) => {
+      await this.transfers.add(next.bytes, async (data) => {
         part.etag = await this.api.uploadPart(this.key, await this.uploadId(), part.number, data);
       });
     }
@@ -286,19 +245,8 @@ export class S3Draft implements Draft {
     return this.multipart;
   }
 
-  /** A sequential draft has no copy to read back: the facade never asks it to. */
-  private assertCopy(operation: string, harmless: boolean): void {
-    if (!this.overlay.keepsCopy && !harmless) {
-      throw new FileSystemError(
-        'EIO',
-        `A sequential s3 draft of '${this.lock.path}' cannot ${operation}`,
-        { path: this.lock.path },
-      );
-    }
-  }
-
   /** The base version's bytes from `position`, pinned on its ETag. */
-  private async readBase(position: number, out: Buffer): Promise<void> {
+  protected async readBase(position: number, out: Buffer): Promise<void> {
     try {
       await fillPinned(this.api, this.key, out, position, { etag: this.base.etag });
     } catch (error) {

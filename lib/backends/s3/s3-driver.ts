@@ -18,7 +18,7 @@ import { translateS3Error } from './s3-errors';
 import type { S3Keys } from './s3-keys';
 import { listPaths } from './s3-listing';
 import { S3Lock, S3Locks } from './s3-lock';
-import { ProcessLocks } from './process-locks';
+import { ProcessLocks } from '../process-locks';
 import { openObjectReader, openObjectStream, readObject } from './s3-reads';
 import { copyObject, deleteObject } from './s3-transfer';
 import type { StoreConditions } from './s3-probe';

@@ -5,20 +5,8 @@ import {
   InvalidArgumentError,
   InvalidPathError,
 } from '../../core';
+import { accessRefusedError, NETWORK_CODES } from '../object-store/store-errors';
 import { isNotFoundError, nameOf, statusOf } from './s3-api';
-
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'ESOCKETTIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-]);
 
 const ACCESS_NAMES = new Set([
   'AccessDenied',
@@ -87,11 +75,8 @@ export function translateS3Error(error: unknown, where: string, path?: string): 
   }
   const status = statusOf(error);
   if (status === 401 || status === 403 || ACCESS_NAMES.has(name ?? '')) {
-    return new FileSystemError(
-      'EACCES',
-      `S3 refused access to ${where}${path ? ` for '${path}'` : ''}: ${reasonOf(error)}; check the credentials and their permissions`,
-      { path, cause: error },
-    );
+    const check = 'the credentials and their permissions';
+    return accessRefusedError('S3', where, path, reasonOf(error), check, error);
   }
   if (name === 'KeyTooLongError' && path) {
     return new InvalidPathError(path, 'the key (prefix + path) is longer than S3 allows', {

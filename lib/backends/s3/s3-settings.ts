@@ -1,4 +1,5 @@
 import { checkLockTtl, InvalidArgumentError, normalizePath } from '../../core';
+import { describe, httpUrl, optionalBoolean } from '../object-store/option-values';
 import type { S3FileSystemOptions } from './s3-options';
 
 const EXAMPLE = "{ backend: 's3', bucket: 'my-bucket', region: 'eu-west-1' }";
@@ -111,13 +112,8 @@ function checkPrefix(value: unknown): string {
 
 function checkEndpoint(value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  let url: URL | undefined;
-  try {
-    url = typeof value === 'string' ? new URL(value) : undefined;
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+  const url = httpUrl(value);
+  if (!url) {
     throw new InvalidArgumentError(
       `endpoint must be an http(s) URL like 'http://127.0.0.1:9000', not ${describe(value)}`,
     );
@@ -163,18 +159,4 @@ function optionalString(
     throw new InvalidArgumentError(`${name} must be like ${example}, not ${describe(value)}`);
   }
   return value;
-}
-
-function optionalBoolean(name: string, value: unknown): boolean | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'boolean')
-    throw new InvalidArgumentError(`${name} must be a boolean, not ${describe(value)}`);
-  return value;
-}
-
-/** The kind of a value, never its content (it may be a secret). */
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'string') return value === '' ? 'an empty string' : 'that string';
-  return typeof value;
 }

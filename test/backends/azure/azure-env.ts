@@ -1,6 +1,7 @@
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { createFileSystem, type FileLikeSystem } from '../../../lib';
 import type { AzureFileSystemOptions } from '../../../lib/backends/azure/azure-options';
+import { describeIfRunning } from '../../support/describe-if-running';
 
 /** The global setup's Azurite, or why it is missing. */
 export const connectionString = process.env.AIOFS_TEST_AZURE_CONNECTION_STRING ?? '';
@@ -8,16 +9,7 @@ const unavailable = process.env.AIOFS_TEST_AZURE_UNAVAILABLE;
 
 /** `describe` when Azurite runs; loud skip (or failure under AIOFS_TEST_REQUIRE_ALL=1) when not. */
 export function describeAzure(name: string, body: () => void): void {
-  if (!unavailable) {
-    describe(name, body);
-  } else if (process.env.AIOFS_TEST_REQUIRE_ALL === '1') {
-    test(`${name} can run`, () => {
-      throw new Error(`Azurite: ${unavailable} (AIOFS_TEST_REQUIRE_ALL=1 makes this a failure)`);
-    });
-  } else {
-    console.warn(`\n*** SKIPPING ${name}: ${unavailable} ***\n`);
-    describe.skip(name, () => test('skipped', () => undefined));
-  }
+  describeIfRunning(name, 'Azurite', unavailable, body);
 }
 
 let n = 0;

@@ -2,12 +2,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { inspect } from 'node:util';
 import { BackendUnavailableError, createFileSystem, type FileLikeSystem } from '../../../lib';
 import { caught } from '../../conformance/expect-error';
-import {
-  AZURITE_ACCOUNT,
-  AZURITE_KEY,
-  AzuriteServer,
-  freePort,
-} from '../../servers/azurite-server';
+import { AZURITE_ACCOUNT, AZURITE_KEY, AzuriteServer } from '../../servers/azurite-server';
+import { freePort } from '../../servers/child-server';
 import { describeAzure } from './azure-env';
 
 /** Checks an error is BackendUnavailableError naming the account and container, and no secret. */

@@ -4,12 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { FileExistsError, FileNotFoundError } from '../../../lib';
 import { caught, sleep } from '../../conformance/expect-error';
 import { describeRedis, freshPrefix, useRedis } from './redis-env';
-
-async function collect(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
+import { collect } from '../../support/read-back';
 
 describeRedis('redis: the Python aiofs key layout', () => {
   const redis = useRedis();

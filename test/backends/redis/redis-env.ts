@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Redis, { Cluster } from 'ioredis';
 import { createFileSystem, type FileLikeSystem, type RedisFileSystemOptions } from '../../../lib';
+import { describeIfRunning } from '../../support/describe-if-running';
 
 /** The global setup's servers, or why they are missing. */
 export const redisUrl = process.env.AIOFS_TEST_REDIS_URL ?? '';
@@ -11,16 +12,7 @@ const unavailable = process.env.AIOFS_TEST_REDIS_UNAVAILABLE;
 
 /** `describe` when redis-server runs; loud skip (or failure under AIOFS_TEST_REQUIRE_ALL=1) when not. */
 export function describeRedis(name: string, body: () => void): void {
-  if (!unavailable) {
-    describe(name, body);
-  } else if (process.env.AIOFS_TEST_REQUIRE_ALL === '1') {
-    test(`${name} can run`, () => {
-      throw new Error(`Redis: ${unavailable} (AIOFS_TEST_REQUIRE_ALL=1 makes this a failure)`);
-    });
-  } else {
-    console.warn(`\n*** SKIPPING ${name}: ${unavailable} ***\n`);
-    describe.skip(name, () => test('skipped', () => undefined));
-  }
+  describeIfRunning(name, 'Redis', unavailable, body);
 }
 
 /** A key prefix no other test uses. */

@@ -10,6 +10,7 @@ import {
 import { createFileSystem, type FileLikeSystem } from '../../../lib';
 import type { S3FileSystemOptions } from '../../../lib/backends/s3/s3-options';
 import { MOTO_CREDENTIALS, MOTO_REGION } from '../../servers/moto-server';
+import { describeIfRunning } from '../../support/describe-if-running';
 
 /** The global setup's moto server, or why it is missing. */
 export const endpoint = process.env.AIOFS_TEST_S3_ENDPOINT ?? '';
@@ -21,17 +22,7 @@ export function s3Unavailable(): string | undefined {
 
 /** `describe` when moto runs; loud skip (or failure under AIOFS_TEST_REQUIRE_ALL=1) when not. */
 export function describeS3(name: string, body: () => void): void {
-  const reason = s3Unavailable();
-  if (!reason) {
-    describe(name, body);
-  } else if (process.env.AIOFS_TEST_REQUIRE_ALL === '1') {
-    test(`${name} can run`, () => {
-      throw new Error(`moto S3 server: ${reason} (AIOFS_TEST_REQUIRE_ALL=1 makes this a failure)`);
-    });
-  } else {
-    console.warn(`\n*** SKIPPING ${name}: moto S3 server: ${reason} ***\n`);
-    describe.skip(name, () => test('skipped', () => undefined));
-  }
+  describeIfRunning(name, 'moto S3 server', s3Unavailable(), body);
 }
 
 let n = 0;

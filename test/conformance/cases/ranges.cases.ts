@@ -8,12 +8,7 @@ import {
 } from '../../../lib';
 import { caught } from '../expect-error';
 import type { Context } from '../target';
-
-async function collect(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
+import { collect } from '../../support/read-back';
 
 const TEXT = '0123456789';
 

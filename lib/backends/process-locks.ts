@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { DriverLock } from '../../core';
+import type { DriverLock } from '../core';
 
 /**
- * Locks within this process only, for `unsafeNoLocks: true` (a store that ignores conditional
- * writes): other processes do not see them.
+ * Leases held in this process only, with the same rules as elsewhere: the memory backend's locks,
+ * and s3's with `unsafeNoLocks: true` (a store that ignores conditional writes). Other processes
+ * do not see them.
  */
 export class ProcessLocks {
   private readonly held = new Map<string, { token: string; expiresAt: number }>();
@@ -26,5 +27,11 @@ export class ProcessLocks {
         if (this.held.get(path)?.token === token) this.held.delete(path);
       },
     };
+  }
+
+  /** Whether `lock` is still the unexpired holder of its path. */
+  holds(lock: DriverLock): boolean {
+    const held = this.held.get(lock.path);
+    return held?.token === lock.token && held.expiresAt > Date.now();
   }
 }
