@@ -13,14 +13,28 @@ export type Sdk = typeof AzureSdk;
 /**
  * The SDK's `tryTimeoutInMs` only asks the server to give up; this also bounds how long the client
  * waits for each try's answer (the headers), so an unreachable host fails in bounded time. A
- * response body that is already streaming is not cut.
+ * response body that is already streaming is not cut. It aborts the try itself rather than set
+ * `request.timeout`: the SDK's HTTP client leaves the timer of that option running after a try
+ * that failed, which kept a process alive for the whole timeout after `close()`.
  */
 function requestTimeoutPolicy(timeoutMs: number) {
   return {
     name: 'aiofsRequestTimeout',
-    sendRequest: (request: { timeout: number }, next: (request: never) => Promise<unknown>) => {
-      if (!(request.timeout > 0)) request.timeout = timeoutMs;
-      return next(request as never);
+    sendRequest: async (
+      request: { timeout: number; abortSignal?: AbortSignal },
+      next: (request: never) => Promise<unknown>,
+    ) => {
+      if (request.timeout > 0) return next(request as never);
+      const outer = request.abortSignal;
+      const timedOut = new AbortController();
+      const timer = setTimeout(() => timedOut.abort(), timeoutMs);
+      request.abortSignal = outer ? AbortSignal.any([outer, timedOut.signal]) : timedOut.signal;
+      try {
+        return await next(request as never);
+      } finally {
+        clearTimeout(timer);
+        request.abortSignal = outer;
+      }
     },
   };
 }
@@ -42,9 +56,12 @@ function compatRequestTimeoutPolicy(timeoutMs: number): RequestPolicyFactory {
  * `_corePipeline` once a client exists); falls back to a policy factory otherwise.
  */
 function addRequestTimeout(pipeline: AzureSdk.Pipeline, timeoutMs: number): void {
-  const core = (pipeline as { _corePipeline?: { addPolicy?: (policy: object) => void } })
-    ._corePipeline;
-  if (typeof core?.addPolicy === 'function') core.addPolicy(requestTimeoutPolicy(timeoutMs));
+  const core = (
+    pipeline as { _corePipeline?: { addPolicy?: (policy: object, at?: object) => void } }
+  )._corePipeline;
+  // After the retry policy: each try has its own time.
+  if (typeof core?.addPolicy === 'function')
+    core.addPolicy(requestTimeoutPolicy(timeoutMs), { afterPhase: 'Retry' });
   else pipeline.factories.push(compatRequestTimeoutPolicy(timeoutMs));
 }
 

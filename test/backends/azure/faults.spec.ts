@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
+import * as nodePath from 'node:path';
 import { inspect } from 'node:util';
 import { BackendUnavailableError, createFileSystem, type FileLikeSystem } from '../../../lib';
 import { caught } from '../../conformance/expect-error';
@@ -122,4 +124,33 @@ describeAzure('azure: faults', () => {
       await new Promise((resolve) => silent.close(resolve));
     }
   });
+  test('a process whose requests failed exits as soon as its file system is closed', async () => {
+    // A Nest app that lost its storage and shuts down must not hang on a request's timer.
+    const port = await freePort();
+    const connectionString = server.connectionString.replace(`:${server.port}/`, `:${port}/`);
+    const lib = nodePath.join(__dirname, '..', '..', '..', 'lib');
+    const script = `
+      const { createFileSystem } = require(${JSON.stringify(lib)});
+      (async () => {
+        const fs = await createFileSystem({ backend: 'azure', connectionString: process.env.CS, container: 'gone', createContainer: false, requestTimeoutMs: 60000 });
+        await fs.stat('f').catch((e) => console.log(e.name));
+        await fs.close();
+        console.log('closed', Date.now());
+      })().catch((e) => console.log('created:', e.name, Date.now()));
+    `;
+    const started = Date.now();
+    const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        ['-r', require.resolve('ts-node/register/transpile-only'), '-e', script],
+        { env: { ...process.env, CS: connectionString }, timeout: 50_000 },
+        (error, stdout) => (error ? reject(error) : resolve({ stdout })),
+      ),
+    );
+    const exited = Date.now();
+    const done = Number(/(\d{13})/.exec(stdout)?.[1]);
+    expect(stdout).toMatch(/BackendUnavailableError/);
+    expect(exited - done).toBeLessThan(5_000); // was the request timeout: 60 s here
+    expect(exited - started).toBeLessThan(45_000);
+  }, 60_000);
 });
