@@ -60,6 +60,10 @@ export class HttpProxy {
         },
       );
       upstream.on('error', () => res.socket?.destroy());
+      // A client gone mid-request (or cut by stop()) is gone upstream too, as through a real network.
+      res.on('close', () => {
+        if (!res.writableFinished) upstream.destroy();
+      });
       req.pipe(upstream);
     });
     const proxy = new HttpProxy(server, state);

@@ -1,5 +1,5 @@
 import { checkLockTtl, InvalidArgumentError } from '../../core';
-import { describe, httpUrl, optionalBoolean } from '../object-store/option-values';
+import { describe, httpUrl, optionalBoolean, wholeNumber } from '../object-store/option-values';
 import type { AzureFileSystemOptions } from './azure-options';
 
 /** Azure leases last 15 to 60 s. */
@@ -169,14 +169,4 @@ function checkContainer(options: AzureFileSystemOptions, source: AzureSource): s
     );
   }
   return name;
-}
-
-function wholeNumber(name: string, value: unknown, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw new InvalidArgumentError(
-      `${name} must be a whole number from ${min} to ${max}, not ${typeof value === 'number' ? value : describe(value)}`,
-    );
-  }
-  return value;
 }

@@ -27,3 +27,19 @@ export function httpUrl(value: unknown): URL | undefined {
   }
   return url;
 }
+
+/** A whole number from `min` to `max`, or undefined when not given. */
+export function wholeNumber(
+  name: string,
+  value: unknown,
+  min: number,
+  max: number,
+): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new InvalidArgumentError(
+      `${name} must be a whole number from ${min} to ${max}, not ${typeof value === 'number' ? value : describe(value)}`,
+    );
+  }
+  return value;
+}

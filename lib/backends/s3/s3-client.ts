@@ -14,7 +14,12 @@ export function clientFor(sdk: Sdk, settings: S3Settings): { client: S3Client; o
     forcePathStyle: settings.forcePathStyle,
     credentials: settings.credentials,
     maxAttempts: 3,
-    requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS },
+    // socketTimeout is an inactivity bound (a stalled request or body fails; a moving one never
+    // does); older handlers read it as the alias of their requestTimeout, which meant the same.
+    requestHandler: {
+      connectionTimeout: CONNECT_TIMEOUT_MS,
+      socketTimeout: settings.requestTimeoutMs,
+    },
   };
   if (settings.endpoint) {
     // S3-compatible stores differ in the newer default checksums; send them only when required.

@@ -17,6 +17,12 @@ export interface S3FileSystemOptions extends CommonFileSystemOptions {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** An `S3Client` of the caller's, used as it is; `close()` leaves it alone. */
   client?: unknown;
+  /**
+   * How long a request may go without a byte from the store before the try fails (100–600 000,
+   * default 30 000); the SDK tries 3 times, then the call is BackendUnavailableError. Transfers
+   * that keep moving are never cut. With your own `client`, set its requestHandler instead.
+   */
+  requestTimeoutMs?: number;
   /** Create the bucket at start when missing (default false). */
   createBucket?: boolean;
   /**

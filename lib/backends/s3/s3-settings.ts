@@ -1,5 +1,5 @@
 import { checkLockTtl, InvalidArgumentError, normalizePath } from '../../core';
-import { describe, httpUrl, optionalBoolean } from '../object-store/option-values';
+import { describe, httpUrl, optionalBoolean, wholeNumber } from '../object-store/option-values';
 import type { S3FileSystemOptions } from './s3-options';
 
 const EXAMPLE = "{ backend: 's3', bucket: 'my-bucket', region: 'eu-west-1' }";
@@ -15,6 +15,8 @@ export interface S3Settings {
   client?: object;
   createBucket: boolean;
   lockTtlMs?: number;
+  /** Inactivity bound of one try, for the client aiofs makes. */
+  requestTimeoutMs: number;
   unsafeNoLocks: boolean;
 }
 
@@ -32,6 +34,7 @@ const KNOWN = new Set([
   'client',
   'createBucket',
   'lockTtlMs',
+  'requestTimeoutMs',
   'unsafeNoLocks',
 ]);
 
@@ -65,6 +68,8 @@ export function checkS3Options(options: S3FileSystemOptions): S3Settings {
     client,
     createBucket: optionalBoolean('createBucket', options.createBucket) ?? false,
     lockTtlMs: options.lockTtlMs,
+    requestTimeoutMs:
+      wholeNumber('requestTimeoutMs', options.requestTimeoutMs, 100, 600_000) ?? 30_000,
     unsafeNoLocks: optionalBoolean('unsafeNoLocks', options.unsafeNoLocks) ?? false,
   };
 }
@@ -77,7 +82,13 @@ function checkClient(options: S3FileSystemOptions): object | undefined {
       `client must be an S3Client of @aws-sdk/client-s3, not ${describe(options.client)}`,
     );
   }
-  for (const key of ['region', 'endpoint', 'forcePathStyle', 'credentials'] as const) {
+  for (const key of [
+    'region',
+    'endpoint',
+    'forcePathStyle',
+    'credentials',
+    'requestTimeoutMs',
+  ] as const) {
     if (options[key] !== undefined) {
       throw new InvalidArgumentError(
         `${key} configures the client aiofs makes; with your own client, set it on the client instead`,

@@ -1,3 +1,4 @@
+import { createServer, type Server, type Socket } from 'node:net';
 import { inspect } from 'node:util';
 import { HeadBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import {
@@ -51,6 +52,12 @@ describe('s3 options and URLs (no server needed)', () => {
       /set it on the client/,
     ],
     [{ bucket: 'ok-bucket', lockTtlMs: 0 }, /lockTtlMs/],
+    [{ bucket: 'ok-bucket', requestTimeoutMs: 50 }, /requestTimeoutMs must be a whole number/],
+    [{ bucket: 'ok-bucket', requestTimeoutMs: '5000' }, /requestTimeoutMs must be a whole number/],
+    [
+      { bucket: 'ok-bucket', client: new S3Client({}), requestTimeoutMs: 1000 },
+      /set it on the client/,
+    ],
     [{ bucket: 'ok-bucket', secretAccessKey: SECRET }, /Unknown s3 option 'secretAccessKey'/],
   ])('bad options %# are EINVAL before anything connects', async (extra, message) => {
     const error = await caught(createFileSystem({ backend: 's3', ...extra } as never));
@@ -155,6 +162,33 @@ describeS3('s3 against a server', () => {
     expect(error.message).toContain(dead);
     expect(error.message).toContain("bucket 'unreachable-bucket'");
     expect(everything(error)).not.toContain(SECRET);
+  });
+
+  test('an endpoint that takes connections but never answers fails once requestTimeoutMs passes (3 tries)', async () => {
+    const sockets: Socket[] = [];
+    const silent: Server = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const started = Date.now();
+      const error = await caught(
+        createFileSystem({
+          ...s3Options('silent-bucket', { endpoint: `http://127.0.0.1:${port}` }),
+          credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: SECRET },
+          requestTimeoutMs: 500,
+        }),
+      );
+      const ms = Date.now() - started;
+      expect(error).toBeInstanceOf(BackendUnavailableError);
+      expect(error.message).toContain("bucket 'silent-bucket'");
+      expect(everything(error)).not.toContain(SECRET);
+      expect(ms).toBeGreaterThanOrEqual(3 * 450);
+      expect(ms).toBeLessThan(15_000);
+      expect(sockets.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   test('a server that goes away mid-use gives BackendUnavailableError on the path, without the secret', async () => {

@@ -117,6 +117,9 @@ interface LoopStats {
   unexpected: string[];
   /** Reads that were not one whole version. */
   torn: string[];
+  /** The last failure, and when the call in flight started: why a loop did not recover. */
+  lastError?: string;
+  callStartedAt?: number;
 }
 
 /** Commits `data` to `path` in one of three ways. */
@@ -188,6 +191,7 @@ export function faultScenario(target: ReliabilityTarget): void {
         stats.push(s);
         while (!stopping) {
           const started = Date.now();
+          s.callStartedAt = started;
           try {
             await body();
             s.ok++;
@@ -196,6 +200,7 @@ export function faultScenario(target: ReliabilityTarget): void {
             const e = error as Error;
             const ms = Date.now() - started;
             s.failures[e.name] = (s.failures[e.name] ?? 0) + 1;
+            s.lastError = `${e.name}: ${e.message}`;
             s.slowestFailureMs = Math.max(s.slowestFailureMs, ms);
             const allowed =
               e.name === 'BackendUnavailableError' || (writer && e.name === 'BlockingIOError');
@@ -272,7 +277,13 @@ export function faultScenario(target: ReliabilityTarget): void {
           back = Date.now();
           const deadline = back + 120_000;
           while (firstOk.size < stats.length && Date.now() < deadline) await sleep(20);
-          const missing = stats.filter((s) => !firstOk.has(s.name)).map((s) => s.name);
+          const missing = stats
+            .filter((s) => !firstOk.has(s.name))
+            .map(
+              (s) =>
+                `${s.name} (failures ${JSON.stringify(s.failures)}, last ${s.lastError}, ` +
+                `call in flight for ${Date.now() - (s.callStartedAt ?? 0)} ms)`,
+            );
           expect({ cycle, notRecovered: missing }).toEqual({ cycle, notRecovered: [] });
           recoveries.push(Math.max(...[...firstOk.values()].map((t) => t - back)));
           back = 0;

@@ -9,6 +9,7 @@ DELETE) run at a time, so that moto keeps the promise S3 makes; reads stay concu
 Usage: python serve.py HOST PORT
 """
 
+import io
 import os
 import signal
 import sys
@@ -20,6 +21,7 @@ from moto.moto_server.werkzeug_app import (
     create_backend_app,
 )
 from werkzeug.serving import run_simple
+from werkzeug.wsgi import get_input_stream
 
 MUTATING = {"PUT", "POST", "DELETE"}
 
@@ -34,6 +36,12 @@ def main() -> None:
     def serialized(environ, start_response):
         if environ.get("REQUEST_METHOD") not in MUTATING:
             return app(environ, start_response)
+        # The body is read before the lock: a client that stalls or goes away mid-body must not
+        # hold every other writer up (werkzeug's reads have no timeout).
+        body = get_input_stream(environ).read()
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        environ.pop("wsgi.input_terminated", None)
         with writes:
             # The whole answer is made inside the lock: the check and the store are one step.
             return list(app(environ, start_response))
