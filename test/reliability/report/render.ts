@@ -65,7 +65,7 @@ sections from "## Hostile" on are written by hand; the suite keeps them as they 
 These tables are written by the suite itself at the end of every run (\`npm run test:reliability\`,
 from the figures each scenario measured; the raw numbers are in
 [reliability.json](reliability.json)). Each scenario runs on the local disk, Redis, a 3-node Redis
-Cluster and Azurite, with real servers and real OS processes, nothing mocked; it proves a promise
+Cluster, Azurite and moto's S3 server, with real servers and real OS processes, nothing mocked; it proves a promise
 of [semantics.md](semantics.md):
 
 1. **Contention**: every round, all the worker processes open the same path for writing at once.
@@ -89,9 +89,10 @@ of [semantics.md](semantics.md):
    still (its event loop blocked more than 50 ms at a time: garbage collection, forking the next
    worker, no CPU). The time from the kill to the lock in hand, as the test process saw it, is
    reported beside it. The killed writers hold a 1 s lease on local and Redis; Azure's
-   shortest lease is 15 s (the test process, the surviving writer, holds the default 30 s), so its kills run in more parallel lanes of fewer kills each.
+   shortest lease is 15 s (the test process, the surviving writer, holds the default 30 s), so its kills run in more parallel lanes of fewer kills each. S3 dates a lock object to the whole second on both ends (its \`Last-Modified\` and the server's \`Date\`), so there the lock may be refused for up to two more seconds: its bound is TTL + 3 s.
 5. **Server faults**: private servers (never the shared ones): a Redis server killed and restarted,
-   a Redis Cluster node killed and restarted, Azurite stopped and started, each while file systems
+   a Redis Cluster node killed and restarted, Azurite stopped and started, moto cut off (its loopback
+   proxy stopped, every connection dropped) and reachable again, each while file systems
    in the test process keep writing, streaming, reading and listing. Every failing call must be a
    \`BackendUnavailableError\` within a bound, every file found afterwards must be a whole version
    (and, with the servers' persistence on, every acknowledged commit must be there), and the same
