@@ -10,6 +10,8 @@ export interface BenchCase {
   run: () => Promise<unknown>;
   /** Runs before the first repetition (not timed). */
   setup?: () => Promise<unknown>;
+  /** Checked before anything is timed: why the subject's answer is wrong, or undefined. */
+  wrongResult?: () => Promise<string | undefined>;
   teardown?: () => Promise<unknown>;
 }
 

@@ -41,7 +41,8 @@ def main() -> None:
         body = get_input_stream(environ).read()
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
-        environ.pop("wsgi.input_terminated", None)
+        # whole and de-chunked: read as it is, whatever Content-Length or Transfer-Encoding said
+        environ["wsgi.input_terminated"] = True
         with writes:
             # The whole answer is made inside the lock: the check and the store are one step.
             return list(app(environ, start_response))
