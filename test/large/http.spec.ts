@@ -6,6 +6,7 @@ import * as nodePath from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SampleProcess } from '../e2e/sample-process';
+import { recordFigure } from '../support/figures';
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
@@ -138,7 +139,7 @@ test(`http (local): 1 GiB up as a PUT and as a form, and down, with the server's
     expect(JSON.parse(formReply.body)).toEqual({ path: 'form.bin', size: GiB });
     expect(await download(app, '/files/form.bin')).toEqual({ size: GiB, digest: form.digest() });
 
-    console.log(
+    recordFigure(
       `http (local): server RSS growth over 1 GiB — PUT ${putMiB.toFixed(1)} MiB, GET ${getMiB.toFixed(1)} MiB, multipart POST ${formMiB.toFixed(1)} MiB`,
     );
     expect(putMiB).toBeLessThanOrEqual(LIMIT_MiB);

@@ -3,6 +3,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FileLikeSystem } from '../../lib';
 import { rssGrowth } from '../support/peak-rss';
+import { recordFigure } from '../support/figures';
 
 const MiB = 2 ** 20;
 
@@ -64,7 +65,7 @@ export async function streamRoundTrip(
     digest = hash.digest('hex');
   });
   expect(digest).toBe(digestOf(size));
-  console.log(
+  recordFigure(
     `${fs.backend}: streamed ${size / MiB} MiB; peak RSS growth write ${write.growthMiB.toFixed(1)} MiB, read ${read.growthMiB.toFixed(1)} MiB`,
   );
   expect(write.growthMiB).toBeLessThanOrEqual(limitMiB);
