@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { createServer, type Server, type Socket } from 'node:net';
 import * as nodePath from 'node:path';
 import { inspect } from 'node:util';
 import { BackendUnavailableError, createFileSystem, type FileLikeSystem } from '../../../lib';
@@ -7,6 +6,7 @@ import { caught } from '../../conformance/expect-error';
 import { AZURITE_ACCOUNT, AZURITE_KEY, AzuriteServer } from '../../servers/azurite-server';
 import { freePort } from '../../servers/child-server';
 import { describeAzure } from './azure-env';
+import { SilentServer } from '../../support/silent-server';
 
 /** Checks an error is BackendUnavailableError naming the account and container, and no secret. */
 function expectUnavailable(error: Error & { code?: string }, container: string): void {
@@ -98,10 +98,8 @@ describeAzure('azure: faults', () => {
   });
 
   test('an endpoint that never answers fails once requestTimeoutMs passes', async () => {
-    const sockets: Socket[] = [];
-    const silent: Server = createServer((socket) => sockets.push(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const port = (silent.address() as { port: number }).port;
+    const silent = await SilentServer.start();
+    const port = silent.port;
     try {
       const connectionString = server.connectionString.replace(`:${server.port}/`, `:${port}/`);
       const { result: error, ms } = await timed(() =>
@@ -120,8 +118,7 @@ describeAzure('azure: faults', () => {
       expect(ms).toBeGreaterThanOrEqual(450);
       expect(ms).toBeLessThan(5_000);
     } finally {
-      sockets.forEach((s) => s.destroy());
-      await new Promise((resolve) => silent.close(resolve));
+      await silent.stop();
     }
   });
   test('a process whose requests failed exits as soon as its file system is closed', async () => {

@@ -1,4 +1,3 @@
-import { createServer, type Server, type Socket } from 'node:net';
 import { inspect } from 'node:util';
 import { HeadBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import {
@@ -21,6 +20,7 @@ import {
   uniqueBucket,
   useS3Stores,
 } from './s3-env';
+import { SilentServer } from '../../support/silent-server';
 
 const SECRET = 'SuperSecretKey/ShouldNeverShow+42';
 const URL_SAFE_SECRET = 'SuperSecretKeyShouldNeverShow42';
@@ -165,10 +165,8 @@ describeS3('s3 against a server', () => {
   });
 
   test('an endpoint that takes connections but never answers fails once requestTimeoutMs passes (3 tries)', async () => {
-    const sockets: Socket[] = [];
-    const silent: Server = createServer((socket) => sockets.push(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const port = (silent.address() as { port: number }).port;
+    const silent = await SilentServer.start();
+    const port = silent.port;
     try {
       const started = Date.now();
       const error = await caught(
@@ -184,10 +182,9 @@ describeS3('s3 against a server', () => {
       expect(everything(error)).not.toContain(SECRET);
       expect(ms).toBeGreaterThanOrEqual(3 * 450);
       expect(ms).toBeLessThan(15_000);
-      expect(sockets.length).toBeGreaterThanOrEqual(1);
+      expect(silent.sockets.length).toBeGreaterThanOrEqual(1);
     } finally {
-      sockets.forEach((socket) => socket.destroy());
-      await new Promise((resolve) => silent.close(resolve));
+      await silent.stop();
     }
   });
 
